@@ -1,0 +1,252 @@
+//! The command line: parses arguments, wires the layers together, prints, and maps outcomes
+//! to exit codes (0 nothing denied, 1 something denied, 2 usage, policy or repository error).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::change::Change;
+use crate::check::{judge_change, ChangeFindings, Report};
+use crate::error::{Error, Result};
+use crate::git::{DiffSettings, Range, Repo};
+use crate::identity::{self, Clues};
+use crate::policy::{Policy, PolicyFiles, WorktreeFiles};
+use crate::report::{self, Format};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "scopecheck",
+    version,
+    about = "Keep AI coding agents inside the paths they own: checks diffs, commits and pull requests against scopecheck.yml",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Policy file to use instead of scopecheck.yml, .scopecheck.yml or .github/scopecheck.yml.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// When to colour the output (NO_COLOR is honoured under `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
+    /// Output format for findings.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check changes against the policy: uncommitted changes (no argument), the index
+    /// (--staged), or each commit of REV (= REV..HEAD), A..B or A...B as its own agent.
+    Diff(DiffArgs),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// REV (meaning REV..HEAD), A..B, or A...B (from the merge base, as a pull request).
+    #[arg(value_name = "RANGE", conflicts_with_all = ["staged", "root"])]
+    range: Option<String>,
+    /// Check the index against HEAD (what `git commit` would record).
+    #[arg(long)]
+    staged: bool,
+    /// Check every commit reachable from HEAD.
+    #[arg(long, conflicts_with = "staged")]
+    root: bool,
+    /// Also judge merge commits, against their first parent.
+    #[arg(long)]
+    merges: bool,
+    /// Detect copies as well as renames (git's -C).
+    #[arg(long)]
+    find_copies: bool,
+    /// Lines of context around each hunk.
+    #[arg(long, short = 'U', value_name = "N", default_value_t = 3)]
+    unified: u32,
+    /// Judge the changes as this agent, whoever made them.
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
+    /// Read the policy from this commit instead of the work tree.
+    #[arg(long, value_name = "REV")]
+    policy_rev: Option<String>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs scopecheck with the process's arguments; what the binary calls.
+pub fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 0 for --help and --version, 2 for usage errors.
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let styled_err = color_enabled(cli.color, &std::io::stderr());
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "{}", e.render(styled_err).trim_end());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A bug must still end in one clear line and exit 2, never a backtrace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        eprintln!("error: internal error in scopecheck{place}: {what}; please report it");
+        std::process::exit(2);
+    }));
+}
+
+/// `--color always|never` wins; `auto` asks anstream (terminal, NO_COLOR, CLICOLOR_FORCE).
+fn color_enabled<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match &cli.command {
+        Command::Diff(args) => diff(&cli, args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "scopecheck",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+    }
+}
+
+/// Reads policy files from a commit (`--policy-rev`).
+struct TreeFiles<'r> {
+    repo: &'r Repo,
+    tree: git2::Tree<'r>,
+    rev: String,
+}
+
+impl PolicyFiles for TreeFiles<'_> {
+    fn read(&self, path: &str) -> Result<Option<String>> {
+        match self.repo.read_in_tree(&self.tree, path)? {
+            None => Ok(None),
+            Some(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| Error::Usage(format!("{path} at {} is not UTF-8 text", self.rev))),
+        }
+    }
+}
+
+fn load_policy(cli: &Cli, repo: &Repo, policy_rev: Option<&str>) -> Result<Policy> {
+    match policy_rev {
+        Some(rev) => {
+            let files = TreeFiles {
+                repo,
+                tree: repo.tree_at(rev)?,
+                rev: rev.to_string(),
+            };
+            Policy::discover(&files, cli.config.as_deref())
+        }
+        None => Policy::discover(&WorktreeFiles { root: repo.root()? }, cli.config.as_deref()),
+    }
+}
+
+fn current_dir() -> Result<PathBuf> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        path: ".".into(),
+        source,
+    })
+}
+
+fn diff(cli: &Cli, args: &DiffArgs) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let policy = load_policy(cli, &repo, args.policy_rev.as_deref())?;
+    let settings = DiffSettings {
+        context_lines: args.unified,
+        find_copies: args.find_copies,
+    };
+    let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
+    let branch = repo.current_branch();
+    let judge = |change: &Change| -> Result<ChangeFindings> {
+        let context = match &change.id {
+            crate::change::ChangeId::Commit(id) => format!("commit {}", &id[..id.len().min(10)]),
+            other => other.as_report_id().to_lowercase() + " changes",
+        };
+        let identity = identity::resolve(
+            &policy,
+            &Clues {
+                flag: args.agent.as_deref(),
+                env: env_agent.as_deref(),
+                message: change.message.as_deref(),
+                email: change.author_email.as_deref(),
+                branch: branch.as_deref(),
+                context: &context,
+            },
+        )?;
+        Ok(judge_change(&policy, change, identity))
+    };
+
+    let mut judged = Vec::new();
+    if args.staged {
+        judged.push(judge(&repo.staged(settings)?)?);
+    } else if args.root || args.range.is_some() {
+        let range = match &args.range {
+            Some(spec) => Range::parse(spec),
+            None => Range::All,
+        };
+        for oid in repo.commits(&range, args.merges)? {
+            judged.push(judge(&repo.commit_change(oid, settings)?)?);
+        }
+    } else {
+        judged.push(judge(&repo.uncommitted(settings)?)?);
+    }
+
+    let report = Report::new(judged, args.strict);
+    let format = cli.format.unwrap_or(Format::Human);
+    let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
+    print_out(&report::render(&report, format, styled))?;
+    Ok(if report.ok { 0 } else { 1 })
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
+fn print_out(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Io {
+            path: "standard output".into(),
+            source,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
