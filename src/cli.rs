@@ -9,6 +9,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::change::Change;
 use crate::check::{judge_change, ChangeFindings, Report};
+use crate::commit_msg::{strip_git_comments, LintReport, Linter, MessageReport};
 use crate::error::{Error, Result};
 use crate::git::{DiffSettings, Range, Repo};
 use crate::identity::{self, Clues};
@@ -48,6 +49,9 @@ enum Command {
     /// Check changes against the policy: uncommitted changes (no argument), the index
     /// (--staged), or each commit of REV (= REV..HEAD), A..B or A...B as its own agent.
     Diff(DiffArgs),
+    /// Check commit messages against the policy's commit_style (Conventional Commits with
+    /// commitlint's config-conventional rules when there is no policy).
+    LintMsg(LintMsgArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -81,6 +85,26 @@ struct DiffArgs {
     /// Read the policy from this commit instead of the work tree.
     #[arg(long, value_name = "REV")]
     policy_rev: Option<String>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args, Debug)]
+struct LintMsgArgs {
+    /// A message file (e.g. .git/COMMIT_EDITMSG), or `-` for standard input.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "range",
+        conflicts_with = "range"
+    )]
+    file: Option<String>,
+    /// Lint the message of every commit in REV, A..B or A...B instead.
+    #[arg(long, value_name = "RANGE")]
+    range: Option<String>,
+    /// Lint as this agent (its commit.scopes and commit.types apply).
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
     /// Fail on warnings too.
     #[arg(long)]
     strict: bool,
@@ -137,6 +161,7 @@ fn color_enabled<S: anstream::stream::RawStream>(when: ColorWhen, stream: &S) ->
 fn run(cli: Cli) -> Result<u8> {
     match &cli.command {
         Command::Diff(args) => diff(&cli, args),
+        Command::LintMsg(args) => lint_msg(&cli, args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -249,4 +274,115 @@ fn print_out(text: &str) -> Result<()> {
         }),
         Ok(()) => Ok(()),
     }
+}
+
+/// `lint-msg`: works without a policy (the conventional preset), and outside a repository
+/// for a file or stdin.
+fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?).ok();
+    let policy = match (&repo, &cli.config) {
+        (_, Some(path)) => Some(Policy::discover(
+            &WorktreeFiles {
+                root: current_dir()?,
+            },
+            Some(path),
+        )?),
+        (Some(repo), None) => match load_policy(cli, repo, None) {
+            Ok(policy) => Some(policy),
+            Err(Error::NoPolicy { .. }) => None,
+            Err(e) => return Err(e),
+        },
+        (None, None) => None,
+    };
+    let linter = match &policy {
+        Some(p) => Linter::from_style(&p.commit_style)?,
+        None => Linter::conventional(),
+    };
+    let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
+    let branch = repo.as_ref().and_then(Repo::current_branch);
+    let lint_one = |message: &str,
+                    email: Option<&str>,
+                    id: Option<String>,
+                    context: &str|
+     -> Result<MessageReport> {
+        let agent = match &policy {
+            Some(policy) => {
+                let identity = identity::resolve(
+                    policy,
+                    &Clues {
+                        flag: args.agent.as_deref(),
+                        env: env_agent.as_deref(),
+                        message: Some(message),
+                        email,
+                        branch: branch.as_deref(),
+                        context,
+                    },
+                )?;
+                identity.agent.map(|i| &policy.agents[i])
+            }
+            None if args.agent.is_some() => {
+                return Err(Error::Usage(
+                    "--agent needs a policy file that defines the agent; none was found".into(),
+                ))
+            }
+            None => None,
+        };
+        let mut report = linter.lint(message, agent);
+        report.id = id;
+        Ok(report)
+    };
+
+    let mut messages = Vec::new();
+    if let Some(spec) = &args.range {
+        let repo = repo
+            .as_ref()
+            .ok_or_else(|| Error::Git("--range needs a git repository".into()))?;
+        for oid in repo.commits(&Range::parse(spec), true)? {
+            let commit = repo.git2().find_commit(oid)?;
+            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            let author = commit.author();
+            let email = String::from_utf8_lossy(author.email_bytes()).into_owned();
+            let id = oid.to_string();
+            let context = format!("commit {}", &id[..10]);
+            messages.push(lint_one(&message, Some(&email), Some(id), &context)?);
+        }
+    } else {
+        let file = args.file.as_deref().unwrap_or("-");
+        let raw = if file == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+                Error::Io {
+                    path: "standard input".into(),
+                    source,
+                }
+            })?;
+            text
+        } else {
+            std::fs::read_to_string(file).map_err(|source| Error::Io {
+                path: file.to_string(),
+                source,
+            })?
+        };
+        // What git will record: comments and the scissors part stripped.
+        let comment_char = repo
+            .as_ref()
+            .and_then(|r| r.git2().config().ok())
+            .and_then(|c| c.get_string("core.commentChar").ok())
+            .and_then(|s| s.chars().next().filter(|_| s != "auto"))
+            .unwrap_or('#');
+        let message = strip_git_comments(&raw, comment_char);
+        let email = repo.as_ref().and_then(Repo::user_email);
+        let context = if file == "-" {
+            "the message on standard input".to_string()
+        } else {
+            format!("the message in {file}")
+        };
+        messages.push(lint_one(&message, email.as_deref(), None, &context)?);
+    }
+
+    let report = LintReport::new(messages, args.strict);
+    let format = cli.format.unwrap_or(Format::Human);
+    let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
+    print_out(&report::lint::render(&report, format, styled))?;
+    Ok(if report.ok { 0 } else { 1 })
 }

@@ -10,6 +10,7 @@
 pub mod change;
 pub mod check;
 pub mod cli;
+pub mod commit_msg;
 pub mod error;
 pub mod git;
 pub mod identity;

@@ -4,6 +4,7 @@
 
 pub mod human;
 pub mod json;
+pub mod lint;
 
 use crate::check::Report;
 
