@@ -10,8 +10,9 @@
 
 use serde::Serialize;
 
-use crate::change::{Change, FileStatus, Hunk};
+use crate::change::{Change, FileChange, FileStatus, Hunk};
 use crate::identity::{AgentSource, Identity};
+use crate::patterns::MatchScratch;
 use crate::policy::{Humans, Outside, PathMatch, Policy, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -152,44 +153,54 @@ pub struct ChangeFindings {
     pub files: Vec<FileFinding>,
 }
 
-/// Judges every file of `change` as made by `identity`.
+/// Judges one file: both paths of a rename or copy, the worse verdict standing.
+fn judge_file(
+    policy: &Policy,
+    agent: Option<usize>,
+    file: &FileChange,
+    scratch: &mut MatchScratch,
+) -> FileFinding {
+    let matched = policy.match_path_with(&file.path, scratch);
+    let mut judgment = judge_match(policy, agent, &matched);
+    let owners = matched.owners();
+    let mut decided_by = None;
+    if let (Some(old), FileStatus::Renamed | FileStatus::Copied) = (&file.old_path, file.status) {
+        let old_judgment = judge_path(policy, agent, old);
+        if old_judgment.verdict > judgment.verdict {
+            judgment = old_judgment;
+            decided_by = Some(old.clone());
+        }
+    }
+    FileFinding {
+        path: file.path.clone(),
+        old_path: file.old_path.clone(),
+        status: file.status,
+        binary: file.binary,
+        verdict: judgment.verdict,
+        reason: judgment.reason,
+        rule: judgment.rule,
+        owners,
+        hunks: file.hunks.clone(),
+        decided_by,
+    }
+}
+
+/// Judges every file of `change` as made by `identity`. (Judging is a small part of a large
+/// diff's time; spreading it over threads measured no faster.)
 pub fn judge_change(policy: &Policy, change: &Change, identity: Identity) -> ChangeFindings {
+    let agent = identity.agent;
+    let mut scratch = MatchScratch::default();
     let files = change
         .files
         .iter()
-        .map(|file| {
-            let matched = policy.match_path(&file.path);
-            let mut judgment = judge_match(policy, identity.agent, &matched);
-            let mut decided_by = None;
-            if let (Some(old), FileStatus::Renamed | FileStatus::Copied) =
-                (&file.old_path, file.status)
-            {
-                let old_judgment = judge_path(policy, identity.agent, old);
-                if old_judgment.verdict > judgment.verdict {
-                    judgment = old_judgment;
-                    decided_by = Some(old.clone());
-                }
-            }
-            FileFinding {
-                path: file.path.clone(),
-                old_path: file.old_path.clone(),
-                status: file.status,
-                binary: file.binary,
-                verdict: judgment.verdict,
-                reason: judgment.reason,
-                rule: judgment.rule,
-                owners: matched.owners(),
-                hunks: file.hunks.clone(),
-                decided_by,
-            }
-        })
+        .map(|f| judge_file(policy, agent, f, &mut scratch))
         .collect();
     ChangeFindings {
         id: change.id.as_report_id().to_string(),
-        agent: identity.agent.map(|i| policy.agents[i].name.clone()),
+        agent: agent.map(|i| policy.agents[i].name.clone()),
         agent_source: identity.source,
         subject: change.subject().map(str::to_string),
-        outside: identity.agent.map(|i| policy.agents[i].outside),
+        outside: agent.map(|i| policy.agents[i].outside),
         files,
     }
 }

@@ -52,6 +52,8 @@ enum Command {
     /// Check commit messages against the policy's commit_style (Conventional Commits with
     /// commitlint's config-conventional rules when there is no policy).
     LintMsg(LintMsgArgs),
+    /// Which agents own, forbid or share each path, and which rule said so.
+    Who(WhoArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -110,6 +112,16 @@ struct LintMsgArgs {
     strict: bool,
 }
 
+#[derive(Args, Debug)]
+struct WhoArgs {
+    /// Repository-relative paths.
+    #[arg(value_name = "PATH", required_unless_present = "stdin")]
+    paths: Vec<String>,
+    /// Read paths from standard input, one per line, answering as they come.
+    #[arg(long, conflicts_with = "paths")]
+    stdin: bool,
+}
+
 /// Runs scopecheck with the process's arguments; what the binary calls.
 pub fn main() -> ExitCode {
     install_panic_hook();
@@ -162,6 +174,7 @@ fn run(cli: Cli) -> Result<u8> {
     match &cli.command {
         Command::Diff(args) => diff(&cli, args),
         Command::LintMsg(args) => lint_msg(&cli, args),
+        Command::Who(args) => who(&cli, args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -385,4 +398,56 @@ fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     print_out(&report::lint::render(&report, format, styled))?;
     Ok(if report.ok { 0 } else { 1 })
+}
+
+/// `who`: streams, so a million paths on stdin are never held in memory.
+fn who(cli: &Cli, args: &WhoArgs) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let policy = load_policy(cli, &repo, None)?;
+    let format = cli.format.unwrap_or(Format::Human);
+    let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut who = report::who::WhoWriter::new(&policy, format, styled);
+    let mut emit = |path: &str, out: &mut dyn Write| -> Result<()> {
+        match who.write(out, path) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(source) => Err(Error::Io {
+                path: "standard output".into(),
+                source,
+            }),
+            Ok(()) => Ok(()),
+        }
+    };
+    if args.stdin {
+        let stdin = std::io::stdin();
+        let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let read =
+                std::io::BufRead::read_line(&mut input, &mut line).map_err(|source| Error::Io {
+                    path: "standard input".into(),
+                    source,
+                })?;
+            if read == 0 {
+                break;
+            }
+            let path = line.trim_end_matches(['\n', '\r']);
+            if !path.is_empty() {
+                emit(path, &mut out)?;
+            }
+        }
+    } else {
+        for path in &args.paths {
+            emit(path, &mut out)?;
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: "standard output".into(),
+            source: e,
+        }),
+        _ => Ok(0),
+    }
 }

@@ -1,15 +1,17 @@
 //! The git diff source: revisions and the uncommitted state turned into [`Change`]s with hunks.
 //!
-//! Plumbing over libgit2: which commits a range names, each commit's diff against its first
-//! parent (or the empty tree), the index against HEAD, the work tree with untracked files,
-//! rename and copy detection, and reading a file as a commit has it.
+//! Which files changed comes from git's own plumbing (`git diff-tree`, `git diff-index`,
+//! `git ls-files --others`, with `-M` for renames), for two reasons: it is what git itself
+//! reports (renames included), and it is fast where libgit2 is not (git compares the index with
+//! HEAD through the index's cache-tree, and honours `GIT_INDEX_FILE`, which a hook needs for
+//! `git commit -a`). The hunks of each changed file are computed in-process with libgit2 from
+//! the two blobs, across all cores. Commits, trees and blobs are read with libgit2.
 //!
 //! Not for: policies, agents or verdicts.
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use git2::{Delta, DiffFindOptions, Oid, Repository, Sort, Tree};
+use git2::{Oid, Repository, Sort, Tree};
 
 use crate::change::{Change, ChangeId, FileChange, FileStatus, Hunk};
 use crate::error::{Error, Result};
@@ -72,6 +74,9 @@ pub struct Repo {
 impl Repo {
     /// Opens the repository containing `dir` (as git does, walking up).
     pub fn discover(dir: &Path) -> Result<Repo> {
+        // git itself does not re-hash every object it reads; libgit2 does by default, which
+        // costs more than the diff on a large change.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(dir).map_err(|e| {
             Error::Git(format!(
                 "{} is not inside a git repository ({})",
@@ -153,36 +158,105 @@ impl Repo {
 
     /// The index against HEAD (against the empty tree on an unborn branch).
     pub fn staged(&self, settings: DiffSettings) -> Result<Change> {
-        let head = self.head_tree()?;
-        let index = self.repo.index()?;
-        let mut opts = diff_options(settings);
-        let diff = self
-            .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))?;
+        let base = self.head_or_empty_tree()?;
+        let raw = self.raw_diff(&["diff-index", "--cached"], &base, settings)?;
         Ok(Change {
             id: ChangeId::Staged,
             author_email: self.user_email(),
             message: None,
-            files: collect(diff, settings)?,
+            files: self.with_hunks(raw, settings)?,
         })
     }
 
     /// The index and work tree against HEAD, with the untracked files git does not ignore.
     pub fn uncommitted(&self, settings: DiffSettings) -> Result<Change> {
-        let head = self.head_tree()?;
-        let mut opts = diff_options(settings);
-        opts.include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .show_untracked_content(true);
-        let diff = self
-            .repo
-            .diff_tree_to_workdir_with_index(head.as_ref(), Some(&mut opts))?;
+        let base = self.head_or_empty_tree()?;
+        let mut raw = self.raw_diff(&["diff-index"], &base, settings)?;
+        let untracked = self.git(&["ls-files", "--others", "--exclude-standard", "-z"])?;
+        for path in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+            let path = String::from_utf8_lossy(path).into_owned();
+            let mode = match std::fs::symlink_metadata(self.root()?.join(&path)) {
+                Ok(m) if m.file_type().is_symlink() => 0o120000,
+                Ok(m) if std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0 => {
+                    0o100755
+                }
+                _ => 0o100644,
+            };
+            raw.push(RawChange {
+                status: FileStatus::Added,
+                old_mode: 0,
+                new_mode: mode,
+                old_id: Oid::ZERO_SHA1,
+                new_id: Oid::ZERO_SHA1,
+                old_path: None,
+                path,
+            });
+        }
+        raw.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Change {
             id: ChangeId::Worktree,
             author_email: self.user_email(),
             message: None,
-            files: collect(diff, settings)?,
+            files: self.with_hunks(raw, settings)?,
         })
+    }
+
+    fn head_or_empty_tree(&self) -> Result<String> {
+        Ok(match self.head_tree()? {
+            Some(tree) => tree.id().to_string(),
+            None => EMPTY_TREE.to_string(),
+        })
+    }
+
+    /// Runs git in the work tree (or the git dir of a bare repository) and returns stdout.
+    fn git(&self, args: &[&str]) -> Result<Vec<u8>> {
+        let dir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            // read-only: no opportunistic index refresh
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .output()
+            .map_err(|e| {
+                Error::Git(format!(
+                    "cannot run git ({e}); scopecheck needs git on PATH"
+                ))
+            })?;
+        if !out.status.success() {
+            return Err(Error::Git(format!(
+                "`git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(out.stdout)
+    }
+
+    /// `git <command> --raw -z -M [-C] <args…>`, parsed.
+    fn raw_diff(
+        &self,
+        command: &[&str],
+        rev_args: &str,
+        settings: DiffSettings,
+    ) -> Result<Vec<RawChange>> {
+        let mut args: Vec<&str> = command.to_vec();
+        args.extend(["-r", "--raw", "-z", "--no-abbrev", "-M"]);
+        if settings.find_copies {
+            args.push("-C");
+        }
+        args.extend(rev_args.split(' '));
+        parse_raw(&self.git(&args)?)
+    }
+
+    /// Computes each change's hunks from its two sides. One thread: libgit2 serialises pack
+    /// reads behind a global lock, so more threads only contend (measured: slower).
+    fn with_hunks(&self, raw: Vec<RawChange>, settings: DiffSettings) -> Result<Vec<FileChange>> {
+        let root = self.repo.workdir();
+        let mut opts = diff_options(settings);
+        opts.force_text(true);
+        raw.into_iter()
+            .map(|c| file_change(&self.repo, root, c, &mut opts))
+            .collect()
     }
 
     /// The commits a range names, oldest first; merge commits only when `merges`.
@@ -227,98 +301,184 @@ impl Repo {
         let commit = self.repo.find_commit(oid)?;
         let author = commit.author();
         let author_email = String::from_utf8_lossy(author.email_bytes()).into_owned();
-        let tree = commit.tree()?;
-        let parent_tree = match commit.parent(0) {
-            Ok(parent) => Some(parent.tree()?),
-            Err(_) => None,
+        let parent = match commit.parent_id(0) {
+            Ok(parent) => parent.to_string(),
+            Err(_) => EMPTY_TREE.to_string(),
         };
-        let mut opts = diff_options(settings);
-        let diff =
-            self.repo
-                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+        let raw = self.raw_diff(&["diff-tree"], &format!("{parent} {oid}"), settings)?;
         Ok(Change {
             id: ChangeId::Commit(oid.to_string()),
             author_email: Some(author_email),
             message: Some(String::from_utf8_lossy(commit.message_bytes()).into_owned()),
-            files: collect(diff, settings)?,
+            files: self.with_hunks(raw, settings)?,
         })
     }
 }
 
+/// git's empty tree, the base of a root commit and of an unborn branch.
+const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+/// One line of `git diff --raw -z`.
+#[derive(Debug, Clone)]
+struct RawChange {
+    status: FileStatus,
+    old_mode: u32,
+    new_mode: u32,
+    old_id: Oid,
+    /// Zero when the new side is in the work tree.
+    new_id: Oid,
+    old_path: Option<String>,
+    path: String,
+}
+
+/// Parses `:old_mode new_mode old_id new_id STATUS NUL path NUL [path NUL]` records.
+fn parse_raw(out: &[u8]) -> Result<Vec<RawChange>> {
+    let bad = || Error::Git("unexpected output from `git diff --raw -z`".into());
+    let mut fields = out.split(|b| *b == 0);
+    let mut changes = Vec::new();
+    while let Some(meta) = fields.next() {
+        if meta.is_empty() {
+            continue;
+        }
+        let meta = std::str::from_utf8(meta).map_err(|_| bad())?;
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let [old_mode, new_mode, old_id, new_id, status] = parts[..] else {
+            return Err(bad());
+        };
+        let mode = |m: &str| u32::from_str_radix(m, 8).map_err(|_| bad());
+        let id = |i: &str| Oid::from_str(i).map_err(|_| bad());
+        let mut path = || {
+            fields
+                .next()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .ok_or_else(bad)
+        };
+        let status = match status.as_bytes().first() {
+            Some(b'A') => FileStatus::Added,
+            Some(b'M') | Some(b'U') => FileStatus::Modified,
+            Some(b'D') => FileStatus::Deleted,
+            Some(b'R') => FileStatus::Renamed,
+            Some(b'C') => FileStatus::Copied,
+            Some(b'T') => FileStatus::Typechange,
+            _ => return Err(bad()),
+        };
+        let first = path()?;
+        let (old_path, path) = match status {
+            FileStatus::Renamed | FileStatus::Copied => (Some(first), path()?),
+            _ => (None, first),
+        };
+        changes.push(RawChange {
+            status,
+            old_mode: mode(old_mode)?,
+            new_mode: mode(new_mode)?,
+            old_id: id(old_id)?,
+            new_id: id(new_id)?,
+            old_path,
+            path,
+        });
+    }
+    Ok(changes)
+}
+
+/// One side of a change: a blob (borrowed from libgit2, not copied) or bytes read here.
+enum Side<'r> {
+    Blob(git2::Blob<'r>),
+    Bytes(Vec<u8>),
+}
+
+impl Side<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Side::Blob(blob) => blob.content(),
+            Side::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// The bytes git diffs for one side: a blob, a file in the work tree, a symlink's target, or
+/// a submodule's `Subproject commit` line.
+fn side_content<'r>(
+    repo: &'r Repository,
+    root: Option<&Path>,
+    mode: u32,
+    id: Oid,
+    path: &str,
+) -> Result<Side<'r>> {
+    const GITLINK: u32 = 0o160000;
+    const SYMLINK: u32 = 0o120000;
+    if mode == 0 {
+        return Ok(Side::Bytes(Vec::new()));
+    }
+    if mode == GITLINK {
+        return Ok(Side::Bytes(
+            format!("Subproject commit {id}\n").into_bytes(),
+        ));
+    }
+    if !id.is_zero() {
+        return Ok(Side::Blob(repo.find_blob(id)?));
+    }
+    let full = root
+        .ok_or_else(|| Error::Git("a work-tree change in a bare repository".into()))?
+        .join(path);
+    let read = if mode == SYMLINK {
+        std::fs::read_link(&full).map(|t| t.into_os_string().into_encoded_bytes())
+    } else {
+        std::fs::read(&full)
+    };
+    read.map(Side::Bytes).map_err(|source| Error::Io {
+        path: path.to_string(),
+        source,
+    })
+}
+
+/// git's test: a NUL in the first 8,000 bytes makes a file binary.
+fn is_binary(content: &[u8]) -> bool {
+    content[..content.len().min(8000)].contains(&0)
+}
+
+fn file_change(
+    repo: &Repository,
+    root: Option<&Path>,
+    raw: RawChange,
+    opts: &mut git2::DiffOptions,
+) -> Result<FileChange> {
+    let old_path = raw.old_path.as_deref().unwrap_or(&raw.path);
+    let mut file = FileChange {
+        path: raw.path.clone(),
+        old_path: raw.old_path.clone(),
+        status: raw.status,
+        binary: false,
+        hunks: Vec::new(),
+    };
+    // A mode-only change, or a rename or copy without edits, has no hunks.
+    if raw.old_id == raw.new_id && !raw.new_id.is_zero() {
+        return Ok(file);
+    }
+    let old = side_content(repo, root, raw.old_mode, raw.old_id, old_path)?;
+    let new = side_content(repo, root, raw.new_mode, raw.new_id, &raw.path)?;
+    let (old, new) = (old.bytes(), new.bytes());
+    if is_binary(old) || is_binary(new) {
+        file.binary = true;
+        return Ok(file);
+    }
+    if old == new {
+        return Ok(file);
+    }
+    let patch = git2::Patch::from_buffers(old, None, new, None, Some(opts))?;
+    for i in 0..patch.num_hunks() {
+        let (hunk, _) = patch.hunk(i)?;
+        file.hunks.push(Hunk {
+            old_start: hunk.old_start(),
+            old_lines: hunk.old_lines(),
+            new_start: hunk.new_start(),
+            new_lines: hunk.new_lines(),
+        });
+    }
+    Ok(file)
+}
+
 fn diff_options(settings: DiffSettings) -> git2::DiffOptions {
     let mut opts = git2::DiffOptions::new();
-    opts.context_lines(settings.context_lines)
-        .include_typechange(true)
-        .ignore_submodules(false);
+    opts.context_lines(settings.context_lines);
     opts
-}
-
-/// Runs rename (and copy) detection and collects every delta with its hunks.
-fn collect(mut diff: git2::Diff<'_>, settings: DiffSettings) -> Result<Vec<FileChange>> {
-    let mut find = DiffFindOptions::new();
-    find.renames(true)
-        .for_untracked(true)
-        .copies(settings.find_copies);
-    diff.find_similar(Some(&mut find))?;
-
-    // libgit2 calls back per file, then per hunk; all callbacks add to the last file.
-    let files: RefCell<Vec<FileChange>> = RefCell::new(Vec::with_capacity(diff.deltas().len()));
-    diff.foreach(
-        &mut |delta, _| {
-            if let Some(file) = file_change(&delta) {
-                files.borrow_mut().push(file);
-            }
-            true
-        },
-        Some(&mut |_, _| {
-            if let Some(last) = files.borrow_mut().last_mut() {
-                last.binary = true;
-            }
-            true
-        }),
-        Some(&mut |_, hunk| {
-            if let Some(last) = files.borrow_mut().last_mut() {
-                last.hunks.push(Hunk {
-                    old_start: hunk.old_start(),
-                    old_lines: hunk.old_lines(),
-                    new_start: hunk.new_start(),
-                    new_lines: hunk.new_lines(),
-                });
-            }
-            true
-        }),
-        None,
-    )?;
-    Ok(files.into_inner())
-}
-
-fn file_change(delta: &git2::DiffDelta<'_>) -> Option<FileChange> {
-    let status = match delta.status() {
-        Delta::Added | Delta::Untracked => FileStatus::Added,
-        Delta::Modified | Delta::Conflicted => FileStatus::Modified,
-        Delta::Deleted => FileStatus::Deleted,
-        Delta::Renamed => FileStatus::Renamed,
-        Delta::Copied => FileStatus::Copied,
-        Delta::Typechange => FileStatus::Typechange,
-        Delta::Unmodified | Delta::Ignored | Delta::Unreadable => return None,
-    };
-    let path_of = |f: git2::DiffFile<'_>| {
-        f.path_bytes()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-    };
-    let new_path = path_of(delta.new_file());
-    let old_path = path_of(delta.old_file());
-    let path = match status {
-        FileStatus::Deleted => old_path.clone(),
-        _ => new_path.or_else(|| old_path.clone()),
-    }?;
-    Some(FileChange {
-        path,
-        old_path: matches!(status, FileStatus::Renamed | FileStatus::Copied)
-            .then_some(old_path)
-            .flatten(),
-        status,
-        binary: delta.flags().is_binary(),
-        hunks: Vec::new(),
-    })
 }

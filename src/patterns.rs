@@ -133,51 +133,69 @@ impl PatternSet {
 
     /// Matches a repository-relative path (`/`-separated, as git stores it) against every list.
     pub fn matches(&self, path: &str) -> ListMatches {
-        let mut scratch = Vec::new();
-        self.matches_with(path, &mut scratch)
+        self.matches_with(path, &mut MatchScratch::default())
     }
 
-    /// As [`matches`](Self::matches), reusing `scratch` between calls to avoid allocating.
-    pub fn matches_with(&self, path: &str, scratch: &mut Vec<usize>) -> ListMatches {
+    /// As [`matches`](Self::matches), reusing `scratch` between calls so that matching many
+    /// paths allocates once per path (the answer), not once per path component.
+    pub fn matches_with(&self, path: &str, scratch: &mut MatchScratch) -> ListMatches {
         let mut decided: Vec<Option<usize>> = vec![None; self.lists];
-        // `true` once a parent directory of the path matched in that list: git does not look
-        // further (a file cannot be re-included when its directory is excluded).
-        let mut settled = vec![false; self.lists];
         let path = path.trim_end_matches('/');
         if path.is_empty() || self.rules.is_empty() {
             return ListMatches { decided };
         }
-        let mut prefix_ends: Vec<usize> = path.match_indices('/').map(|(i, _)| i).collect();
-        prefix_ends.push(path.len());
-        let last = prefix_ends.len() - 1;
-        for (step, &end) in prefix_ends.iter().enumerate() {
+        // `settled[list]` once a parent directory of the path matched in that list: git does
+        // not look further (a file cannot be re-included when its directory is excluded).
+        scratch.settled.clear();
+        scratch.settled.resize(self.lists, false);
+        let mut unsettled = self.lists;
+        let mut search_from = 0;
+        while unsettled > 0 && search_from <= path.len() {
+            // Each ancestor directory from the top, then the path itself. `/` is ASCII, so
+            // one byte past it is always a character boundary.
+            let next = path[search_from..].find('/').map(|i| search_from + i);
+            let is_dir = next.is_some();
+            let end = next.unwrap_or(path.len());
+            search_from = end + 1;
             let candidate_path = &path[..end];
             if candidate_path.is_empty() {
                 continue;
             }
-            let is_dir = step != last;
-            scratch.clear();
+            scratch.hits.clear();
             self.set
-                .matches_candidate_into(&Candidate::new(candidate_path), scratch);
+                .matches_candidate_into(&Candidate::new(candidate_path), &mut scratch.hits);
+            if scratch.hits.is_empty() {
+                continue;
+            }
             // Last match wins within a list: walk the matches from the highest index down.
-            let mut seen_this_step = vec![false; self.lists];
-            for &glob_index in scratch.iter().rev() {
+            scratch.seen.clear();
+            scratch.seen.resize(self.lists, false);
+            for &glob_index in scratch.hits.iter().rev() {
                 let rule = &self.rules[glob_index];
-                if settled[rule.list] || seen_this_step[rule.list] || (rule.dir_only && !is_dir) {
+                if scratch.settled[rule.list]
+                    || scratch.seen[rule.list]
+                    || (rule.dir_only && !is_dir)
+                {
                     continue;
                 }
-                seen_this_step[rule.list] = true;
+                scratch.seen[rule.list] = true;
                 if !rule.negated {
                     decided[rule.list] = Some(rule.index);
-                    settled[rule.list] = true;
+                    scratch.settled[rule.list] = true;
+                    unsettled -= 1;
                 }
-            }
-            if settled.iter().all(|s| *s) {
-                break;
             }
         }
         ListMatches { decided }
     }
+}
+
+/// Buffers [`PatternSet::matches_with`] reuses from one path to the next.
+#[derive(Debug, Default)]
+pub struct MatchScratch {
+    hits: Vec<usize>,
+    settled: Vec<bool>,
+    seen: Vec<bool>,
 }
 
 struct ParsedPattern {
@@ -349,6 +367,13 @@ mod tests {
         assert_eq!(one(&["src/*", "!src/keep.rs"], "src/keep.rs"), None);
         assert_eq!(one(&["src/", "!src/keep.rs"], "src/keep.rs"), Some(0));
         assert_eq!(one(&["!src/keep.rs", "src/*"], "src/keep.rs"), Some(1));
+    }
+
+    #[test]
+    fn multibyte_names_at_every_depth() {
+        assert_eq!(one(&["ö/"], "ö/a"), Some(0));
+        assert_eq!(one(&["*.rs"], "日本/ö.rs"), Some(0));
+        assert_eq!(one(&["a/"], "é"), None);
     }
 
     #[test]

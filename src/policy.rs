@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, FileError, Result, SourceLocation};
-use crate::patterns::{ListId, ListMatches, PatternSet, PatternSetBuilder};
+use crate::patterns::{ListId, ListMatches, MatchScratch, PatternSet, PatternSetBuilder};
 
 /// The policy file names looked up at the repository root, in order.
 pub const POLICY_FILE_NAMES: [&str; 3] = [
@@ -202,10 +202,15 @@ impl<'p> PathMatch<'p> {
     }
     /// Names of the agents whose `owns` match the path, in policy order.
     pub fn owners(&self) -> Vec<String> {
-        (0..self.policy.agents.len())
+        self.owner_names().map(str::to_string).collect()
+    }
+
+    /// As [`owners`](Self::owners), without allocating.
+    pub fn owner_names(&self) -> impl Iterator<Item = &'p str> + '_ {
+        let agents = &self.policy.agents;
+        (0..agents.len())
             .filter(|&i| self.owns(i).is_some())
-            .map(|i| self.policy.agents[i].name.clone())
-            .collect()
+            .map(move |i| agents[i].name.as_str())
     }
 }
 
@@ -223,7 +228,7 @@ impl Policy {
     }
 
     /// As [`match_path`](Self::match_path), reusing `scratch` across calls.
-    pub fn match_path_with(&self, path: &str, scratch: &mut Vec<usize>) -> PathMatch<'_> {
+    pub fn match_path_with(&self, path: &str, scratch: &mut MatchScratch) -> PathMatch<'_> {
         PathMatch {
             policy: self,
             lists: self.patterns.matches_with(path, scratch),

@@ -104,7 +104,12 @@ fn render_change(out: &mut String, p: &Palette, change: &ChangeFindings) {
             let _ = writeln!(out, "       {}", p.dim("binary file"));
         }
         for hunk in &file.hunks {
-            let _ = writeln!(out, "       {}", p.hunk(&hunk.to_string()));
+            out.push_str("       ");
+            if p.styled {
+                let _ = writeln!(out, "{}", p.hunk(&hunk.to_string()));
+            } else {
+                let _ = writeln!(out, "{hunk}");
+            }
         }
     }
     out.push('\n');

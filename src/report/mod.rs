@@ -5,6 +5,7 @@
 pub mod human;
 pub mod json;
 pub mod lint;
+pub mod who;
 
 use crate::check::Report;
 
