@@ -157,13 +157,21 @@ def ensure_hyperfine():
 
 def measure(pairs, cwd, runs, warmup, use_hyperfine):
     """Median seconds of each shell command, side by side in one hyperfine run."""
+    # Exit 1 is a verdict (something denied) and real work; 2 or more is an error, and timing
+    # an error would report a speed that means nothing.
+    for cmd in pairs:
+        done = subprocess.run(cmd, shell=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              executable="/bin/bash")
+        if done.returncode >= 2:
+            sys.exit(f"benchmark command failed (exit {done.returncode}): {cmd}\n{done.stderr.decode()[-2000:]}")
     if not use_hyperfine:
         medians = []
         for cmd in pairs:
             times = []
             for _ in range(runs):
                 start = time.perf_counter()
-                subprocess.run(cmd, shell=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run(cmd, shell=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               executable="/bin/bash")
                 times.append(time.perf_counter() - start)
             medians.append(sorted(times)[len(times) // 2])
         return medians
@@ -187,7 +195,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--smoke", action="store_true", help="tiny repository, one run each (for CI)")
     ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "scopecheck"))
+    ap.add_argument("--binary", help="a scopecheck binary to time (default: build this checkout)")
     args = ap.parse_args()
 
     if args.smoke:
@@ -196,12 +204,12 @@ def main():
     else:
         files, big, small, medium, who_paths, runs, warmup = 100_000, 50_000, 10, 2_000, 1_000_000, args.runs, 2
         cache = ROOT / "bench" / ".cache"
-    binary = Path(args.binary)
-    if not binary.exists() or not args.smoke:
-        profile = [] if args.smoke else ["--release"]
-        run(["cargo", "build", "--quiet", *profile], cwd=ROOT)
-        if args.smoke:
-            binary = ROOT / "target" / "debug" / "scopecheck"
+    if args.binary:
+        binary = Path(args.binary)
+    else:
+        # smoke: the debug build the tests already made; a real run: a fresh release build
+        run(["cargo", "build", "--quiet", *([] if args.smoke else ["--release"])], cwd=ROOT)
+        binary = ROOT / "target" / ("debug" if args.smoke else "release") / "scopecheck"
     use_hyperfine = ensure_hyperfine() if not args.smoke else shutil.which("hyperfine") is not None
     sc = str(binary)
 
@@ -223,6 +231,14 @@ def main():
     for label, count in [("1 staged 10 files", small), (f"2 staged {medium:,} files", medium)]:
         stage_change(repo, count)
         scenario(label, f"{sc} diff --staged --agent api", "git diff --cached --numstat")
+        if count == small:
+            # 7: what the hooks add to a small commit: pre-commit, then commit-msg
+            hook_msg = cache / "hook-message.txt"
+            hook_msg.write_text("feat(api): a small change\n")
+            m_hooks, m_git = measure(
+                [f"SCOPECHECK_AGENT=api {sc} hook pre-commit && {sc} hook commit-msg {hook_msg}",
+                 "git diff --cached --numstat"], repo, runs, warmup, use_hyperfine)
+            hook_latency = (m_hooks, m_git)
     git(repo, "reset", "-q", "--hard", "HEAD")
 
     # 3: a large commit
@@ -273,6 +289,9 @@ def main():
     else:
         print(f"{'6 lint-msg vs npx commitlint':<34} skipped: commitlint is not installed (needs npm)")
 
+    m_hooks, m_git = hook_latency
+    print(f"{'7 hooks on a 10-file commit':<34} pre-commit + commit-msg {m_hooks * 1000:6.1f} ms "
+          f"(git diff --cached --numstat alone: {m_git * 1000:.1f} ms)")
     summary = ", ".join(f"{name.split()[0]}={ratio:.2f}" for name, _, _, ratio in results)
     print(f"ratios: {summary}, rss={rss:.0f}MB")
     if args.smoke:

@@ -2,7 +2,7 @@
 //! to exit codes (0 nothing denied, 1 something denied, 2 usage, policy or repository error).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -12,8 +12,10 @@ use crate::check::{judge_change, ChangeFindings, Report};
 use crate::commit_msg::{strip_git_comments, LintReport, Linter, MessageReport};
 use crate::error::{Error, Result};
 use crate::git::{DiffSettings, Range, Repo};
+use crate::hooks::{self, HookName, PushUpdate};
+use crate::identity::AgentSource;
 use crate::identity::{self, Clues};
-use crate::policy::{Policy, PolicyFiles, WorktreeFiles};
+use crate::policy::{Humans, Policy, PolicyFiles, WorktreeFiles};
 use crate::report::{self, Format};
 
 #[derive(Parser, Debug)]
@@ -54,6 +56,14 @@ enum Command {
     LintMsg(LintMsgArgs),
     /// Which agents own, forbid or share each path, and which rule said so.
     Who(WhoArgs),
+    /// Hook entry points, as git calls them (see `scopecheck install`).
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Install scopecheck's git hooks (pre-commit, commit-msg, pre-push) where git looks for
+    /// hooks; a hook already there is kept and run first.
+    Install(InstallArgs),
+    /// Remove scopecheck's git hooks and put back any hook they chained.
+    Uninstall(UninstallArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -122,6 +132,43 @@ struct WhoArgs {
     stdin: bool,
 }
 
+#[derive(Subcommand, Debug)]
+enum HookCommand {
+    /// Judge the staged change as the agent from SCOPECHECK_AGENT, user.email or the branch
+    /// (with no agent, the commit-msg hook judges by the message's trailer).
+    PreCommit,
+    /// Lint the commit message and, when its trailer names the agent, judge the staged change.
+    CommitMsg {
+        /// The message file git passes.
+        file: PathBuf,
+    },
+    /// Judge every commit the push would add (git's ref lines on stdin, or pre-commit's
+    /// PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF), so `--no-verify` commits are still caught.
+    PrePush {
+        /// The remote's name, as git passes it.
+        remote: Option<String>,
+        /// The remote's URL, as git passes it.
+        url: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct InstallArgs {
+    /// Which hooks (default: all three).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "HOOKS")]
+    hooks: Vec<HookName>,
+    /// Replace a hook that cannot be chained (its `.scopecheck-chained` name is taken).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args, Debug)]
+struct UninstallArgs {
+    /// Which hooks (default: all three).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "HOOKS")]
+    hooks: Vec<HookName>,
+}
+
 /// Runs scopecheck with the process's arguments; what the binary calls.
 pub fn main() -> ExitCode {
     install_panic_hook();
@@ -175,6 +222,13 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Diff(args) => diff(&cli, args),
         Command::LintMsg(args) => lint_msg(&cli, args),
         Command::Who(args) => who(&cli, args),
+        Command::Hook(HookCommand::PreCommit) => hook_pre_commit(&cli),
+        Command::Hook(HookCommand::CommitMsg { file }) => hook_commit_msg(&cli, file),
+        Command::Hook(HookCommand::PrePush { remote, .. }) => {
+            hook_pre_push(&cli, remote.as_deref())
+        }
+        Command::Install(args) => install(args),
+        Command::Uninstall(args) => uninstall(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -450,4 +504,319 @@ fn who(cli: &Cli, args: &WhoArgs) -> Result<u8> {
         }),
         _ => Ok(0),
     }
+}
+
+/// What a hook prints when it stops a commit or a push: the files at fault, why, and what to
+/// do instead. The repository is never touched.
+fn explain_rejection(
+    scopes: &[ChangeFindings],
+    messages: &[MessageReport],
+    pushing: bool,
+    styled: bool,
+) -> String {
+    let mut out = String::new();
+    let denied: Vec<&ChangeFindings> = scopes
+        .iter()
+        .filter(|c| {
+            c.files
+                .iter()
+                .any(|f| f.verdict == crate::check::Verdict::Deny)
+        })
+        .collect();
+    if !denied.is_empty() {
+        out.push_str(if pushing {
+            "scopecheck: this push holds commits that reach outside their agent's scope:\n"
+        } else {
+            "scopecheck: this commit reaches outside its agent's scope:\n"
+        });
+        for change in &denied {
+            out.push_str(&report::human::render_problems(change, styled));
+        }
+    }
+    let bad_messages: Vec<&MessageReport> =
+        messages.iter().filter(|m| !m.errors.is_empty()).collect();
+    if !bad_messages.is_empty() {
+        out.push_str("scopecheck: the commit message does not follow the commit style:\n");
+        let lint = LintReport::new(bad_messages.into_iter().cloned().collect(), false);
+        let text = report::lint::render(&lint, Format::Human, styled);
+        // the summary line is for lint-msg; a hook says what to do instead
+        out.push_str(
+            text.rsplit_once("failed:")
+                .map(|(body, _)| body)
+                .unwrap_or(&text),
+        );
+    }
+    out.push_str("What you can do:\n");
+    if !denied.is_empty() {
+        let mut owners: Vec<&str> = denied
+            .iter()
+            .flat_map(|c| c.files.iter())
+            .filter(|f| f.verdict == crate::check::Verdict::Deny)
+            .flat_map(|f| f.owners.iter().map(String::as_str))
+            .collect();
+        owners.sort_unstable();
+        owners.dedup();
+        if pushing {
+            out.push_str(
+                "  - take those changes out of the commits (`git rebase -i`), then push again\n",
+            );
+        } else {
+            let paths: Vec<String> = denied
+                .iter()
+                .flat_map(|c| c.files.iter())
+                .filter(|f| f.verdict == crate::check::Verdict::Deny)
+                .map(|f| shell_word(&f.path))
+                .collect();
+            out.push_str(&format!(
+                "  - leave them out of this commit: git restore --staged -- {}\n",
+                paths.join(" ")
+            ));
+        }
+        if owners.is_empty() {
+            out.push_str("  - ask whoever maintains scopecheck.yml to give these paths an owner\n");
+        } else {
+            out.push_str(&format!(
+                "  - ask their owner ({}) to make the change, or agree a change to the policy\n",
+                owners.join(", ")
+            ));
+        }
+    }
+    if !messages.iter().all(|m| m.errors.is_empty()) {
+        out.push_str(if pushing {
+            "  - reword those commits (`git rebase -i`, `reword`), then push again\n"
+        } else {
+            "  - write the message again in the commit style above\n"
+        });
+    }
+    out.push_str(
+        "  - `--no-verify` is no way out: the pre-push hook and CI check every commit again\n",
+    );
+    if !pushing {
+        out.push_str("Nothing was changed: the index and work tree are as they were.\n");
+    }
+    out
+}
+
+/// A path as one shell word.
+fn shell_word(path: &str) -> String {
+    if path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+@".contains(c))
+    {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''"))
+    }
+}
+
+/// Prints a hook's verdict to stderr (git shows it) and gives its exit code.
+fn hook_verdict(
+    scopes: &[ChangeFindings],
+    messages: &[MessageReport],
+    pushing: bool,
+) -> Result<u8> {
+    let styled = color_enabled(ColorWhen::Auto, &std::io::stderr());
+    let denied = scopes
+        .iter()
+        .flat_map(|c| &c.files)
+        .any(|f| f.verdict == crate::check::Verdict::Deny);
+    let bad_message = messages.iter().any(|m| !m.errors.is_empty());
+    if denied || bad_message {
+        eprint!("{}", explain_rejection(scopes, messages, pushing, styled));
+        return Ok(1);
+    }
+    // Warnings (shared paths) do not stop a commit, but are worth a line.
+    for change in scopes.iter().filter(|c| {
+        c.files
+            .iter()
+            .any(|f| f.verdict == crate::check::Verdict::Warn)
+    }) {
+        eprint!(
+            "scopecheck: note: shared paths, coordinate with their other users:\n{}",
+            report::human::render_problems(change, styled)
+        );
+    }
+    Ok(0)
+}
+
+fn hook_pre_commit(cli: &Cli) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let policy = load_policy(cli, &repo, None)?;
+    let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
+    let email = repo.user_email();
+    let branch = repo.current_branch();
+    let identity = identity::resolve(
+        &policy,
+        &Clues {
+            env: env_agent.as_deref(),
+            email: email.as_deref(),
+            branch: branch.as_deref(),
+            context: "the staged change",
+            ..Clues::default()
+        },
+    )?;
+    // No agent yet: the message's trailer may name one, and commit-msg judges then.
+    if identity.agent.is_none() && policy.humans == Humans::Allow {
+        return Ok(0);
+    }
+    let change = repo.staged(DiffSettings::default())?;
+    hook_verdict(&[judge_change(&policy, &change, identity)], &[], false)
+}
+
+fn hook_commit_msg(cli: &Cli, file: &Path) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let policy = match load_policy(cli, &repo, None) {
+        Ok(policy) => Some(policy),
+        Err(Error::NoPolicy { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let raw = std::fs::read_to_string(file).map_err(|source| Error::Io {
+        path: file.display().to_string(),
+        source,
+    })?;
+    let comment_char = repo
+        .git2()
+        .config()
+        .ok()
+        .and_then(|c| c.get_string("core.commentChar").ok())
+        .and_then(|s| s.chars().next().filter(|_| s != "auto"))
+        .unwrap_or('#');
+    let message = strip_git_comments(&raw, comment_char);
+    let Some(policy) = policy else {
+        let report = Linter::conventional().lint(&message, None);
+        return hook_verdict(&[], &[report], false);
+    };
+    let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
+    let email = repo.user_email();
+    let branch = repo.current_branch();
+    let identity = identity::resolve(
+        &policy,
+        &Clues {
+            env: env_agent.as_deref(),
+            message: Some(&message),
+            email: email.as_deref(),
+            branch: branch.as_deref(),
+            context: "this commit",
+            ..Clues::default()
+        },
+    )?;
+    let linter = Linter::from_style(&policy.commit_style)?;
+    let lint = linter.lint(&message, identity.agent.map(|i| &policy.agents[i]));
+    // pre-commit judged every other identification already
+    let scopes = if identity.source == AgentSource::Trailer {
+        vec![judge_change(
+            &policy,
+            &repo.staged(DiffSettings::default())?,
+            identity,
+        )]
+    } else {
+        Vec::new()
+    };
+    hook_verdict(&scopes, &[lint], false)
+}
+
+/// The updates of this push: pre-commit's variables when it runs us, else git's stdin lines.
+fn push_updates(repo: &Repo) -> Result<Vec<PushUpdate>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let zero = "0".repeat(40);
+    if let Some(to) = var("PRE_COMMIT_TO_REF") {
+        return Ok(vec![PushUpdate {
+            local_ref: var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_default(),
+            local_sha: to,
+            remote_ref: var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
+            remote_sha: var("PRE_COMMIT_FROM_REF").unwrap_or(zero),
+        }]);
+    }
+    if let Some(local) = var("PRE_COMMIT_LOCAL_BRANCH") {
+        // pre-commit's "the whole history is new" case
+        let sha = repo.git2().revparse_single(&local)?.id().to_string();
+        return Ok(vec![PushUpdate {
+            local_ref: local,
+            local_sha: sha,
+            remote_ref: var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
+            remote_sha: zero,
+        }]);
+    }
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|source| {
+        Error::Io {
+            path: "standard input".into(),
+            source,
+        }
+    })?;
+    hooks::parse_push_lines(&input)
+}
+
+fn hook_pre_push(cli: &Cli, _remote: Option<&str>) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let policy = load_policy(cli, &repo, None)?;
+    let linter = Linter::from_style(&policy.commit_style)?;
+    let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
+    let mut seen = std::collections::HashSet::new();
+    let (mut scopes, mut messages) = (Vec::new(), Vec::new());
+    for update in push_updates(&repo)? {
+        if update.is_deletion() {
+            continue;
+        }
+        let remote = (!update.is_new_ref()).then_some(update.remote_sha.as_str());
+        for oid in repo.commits_to_push(&update.local_sha, remote)? {
+            if !seen.insert(oid) {
+                continue;
+            }
+            let change = repo.commit_change(oid, DiffSettings::default())?;
+            let id = oid.to_string();
+            let context = format!("commit {}", &id[..10]);
+            let identity = identity::resolve(
+                &policy,
+                &Clues {
+                    env: env_agent.as_deref(),
+                    message: change.message.as_deref(),
+                    email: change.author_email.as_deref(),
+                    branch: update.local_branch(),
+                    context: &context,
+                    ..Clues::default()
+                },
+            )?;
+            let mut lint = linter.lint(
+                change.message.as_deref().unwrap_or(""),
+                identity.agent.map(|i| &policy.agents[i]),
+            );
+            lint.id = Some(id);
+            messages.push(lint);
+            scopes.push(judge_change(&policy, &change, identity));
+        }
+    }
+    hook_verdict(&scopes, &messages, true)
+}
+
+fn install(args: &InstallArgs) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let dir = repo.hooks_dir()?;
+    let binary = std::env::current_exe().map_err(|source| Error::Io {
+        path: "the scopecheck binary".into(),
+        source,
+    })?;
+    let hooks = if args.hooks.is_empty() {
+        HookName::ALL.to_vec()
+    } else {
+        args.hooks.clone()
+    };
+    for outcome in hooks::install(&dir, &hooks, &binary, args.force)? {
+        println!("{outcome}");
+    }
+    Ok(0)
+}
+
+fn uninstall(args: &UninstallArgs) -> Result<u8> {
+    let repo = Repo::discover(&current_dir()?)?;
+    let dir = repo.hooks_dir()?;
+    let hooks = if args.hooks.is_empty() {
+        HookName::ALL.to_vec()
+    } else {
+        args.hooks.clone()
+    };
+    for outcome in hooks::uninstall(&dir, &hooks)? {
+        println!("{outcome}");
+    }
+    Ok(0)
 }

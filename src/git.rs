@@ -259,6 +259,39 @@ impl Repo {
             .collect()
     }
 
+    /// The hooks directory git uses here (`core.hooksPath` and linked worktrees included).
+    pub fn hooks_dir(&self) -> Result<PathBuf> {
+        let out = self.git(&["rev-parse", "--git-path", "hooks"])?;
+        let path = PathBuf::from(String::from_utf8_lossy(&out).trim_end_matches(['\n', '\r']));
+        let base = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        Ok(if path.is_absolute() {
+            path
+        } else {
+            base.join(path)
+        })
+    }
+
+    /// The commits a push of `local` adds, oldest first, merges left out: those not in
+    /// `remote` (the remote's old tip) when this repository has it, else those on no
+    /// remote-tracking ref at all (a new branch, or a tip never fetched).
+    pub fn commits_to_push(&self, local: &str, remote: Option<&str>) -> Result<Vec<Oid>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        walk.push(self.commit_of(local)?.id())?;
+        match remote.and_then(|r| self.commit_of(r).ok()) {
+            Some(known) => walk.hide(known.id())?,
+            None => walk.hide_glob("refs/remotes/*")?,
+        }
+        let mut out = Vec::new();
+        for oid in walk {
+            let oid = oid?;
+            if self.repo.find_commit(oid)?.parent_count() <= 1 {
+                out.push(oid);
+            }
+        }
+        Ok(out)
+    }
+
     /// The commits a range names, oldest first; merge commits only when `merges`.
     pub fn commits(&self, range: &Range, merges: bool) -> Result<Vec<Oid>> {
         let mut walk = self.repo.revwalk()?;

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commit_msg;
 pub mod error;
 pub mod git;
+pub mod hooks;
 pub mod identity;
 pub mod patterns;
 pub mod policy;

@@ -43,7 +43,7 @@ pub fn render(report: &Report, styled: bool) -> String {
     let p = Palette { styled };
     let mut out = String::new();
     for change in &report.commits {
-        render_change(&mut out, &p, change);
+        render_change(&mut out, &p, change, false);
     }
     let s = &report.summary;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -64,7 +64,14 @@ pub fn render(report: &Report, styled: bool) -> String {
     out
 }
 
-fn render_change(out: &mut String, p: &Palette, change: &ChangeFindings) {
+/// One change with only its denied and warned files: what a hook shows when it stops a commit.
+pub fn render_problems(change: &ChangeFindings, styled: bool) -> String {
+    let mut out = String::new();
+    render_change(&mut out, &Palette { styled }, change, true);
+    out
+}
+
+fn render_change(out: &mut String, p: &Palette, change: &ChangeFindings, only_problems: bool) {
     let id = if change.id.len() == 40 {
         &change.id[..10]
     } else {
@@ -90,7 +97,11 @@ fn render_change(out: &mut String, p: &Palette, change: &ChangeFindings) {
         .max()
         .unwrap_or(0)
         .min(60);
-    for file in &change.files {
+    for file in change
+        .files
+        .iter()
+        .filter(|f| !only_problems || f.verdict != Verdict::Ok)
+    {
         let shown = shown_path(file);
         let pad = width.saturating_sub(shown.chars().count());
         let _ = writeln!(

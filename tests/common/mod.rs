@@ -89,6 +89,19 @@ impl TestRepo {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs git with extra environment and returns its output, whatever its exit code.
+    pub fn git_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.path())
+            .env_remove("SCOPECHECK_AGENT")
+            .envs(env.iter().copied())
+            .output()
+            .expect("git runs")
+    }
+
     pub fn commit_all(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
         self.git(&[
