@@ -259,6 +259,27 @@ impl Repo {
             .collect()
     }
 
+    /// The files git tracks (`others`: and the untracked ones it does not ignore).
+    pub fn list_files(&self, others: bool) -> Result<Vec<String>> {
+        let args: &[&str] = if others {
+            &[
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ]
+        } else {
+            &["ls-files", "-z"]
+        };
+        let out = self.git(args)?;
+        Ok(out
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect())
+    }
+
     /// The hooks directory git uses here (`core.hooksPath` and linked worktrees included).
     pub fn hooks_dir(&self) -> Result<PathBuf> {
         let out = self.git(&["rev-parse", "--git-path", "hooks"])?;

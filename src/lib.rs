@@ -7,6 +7,7 @@
 //! and changes into findings; [`report`] renders findings and knows nothing of git; [`cli`] is
 //! the thin adapter the binary calls.
 
+pub mod agents;
 pub mod change;
 pub mod check;
 pub mod cli;

@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::agents::{ImportedAgent, ImportedRule};
 use crate::error::{Error, FileError, Result, SourceLocation};
 use crate::patterns::{ListId, ListMatches, MatchScratch, PatternSet, PatternSetBuilder};
 
@@ -292,22 +293,36 @@ impl Policy {
         }
 
         let mut patterns = PatternSetBuilder::new();
-        let mut compile = |list_rules: &[Spanned<String>]| -> Result<(ListId, Vec<Rule>)> {
+        // Every list is compiled from (pattern, where it was written); a bad pattern is an
+        // error at that place, in the policy or in an imported agent file.
+        let mut compile = |rules: Vec<Rule>| -> Result<(ListId, Vec<Rule>)> {
             let list = patterns.new_list();
-            let mut rules = Vec::with_capacity(list_rules.len());
-            for (i, p) in list_rules.iter().enumerate() {
-                patterns
-                    .add(list, i, &p.value)
-                    .map_err(|e| err(&p.referenced, e.message))?;
-                rules.push(Rule {
-                    pattern: p.value.clone(),
-                    source: at(&p.referenced),
-                });
+            for (i, rule) in rules.iter().enumerate() {
+                patterns.add(list, i, &rule.pattern).map_err(|e| {
+                    let mut error = FileError::new(
+                        &rule.source.file,
+                        rule.source.line,
+                        rule.source.column,
+                        e.message,
+                    );
+                    if rule.source.file == file {
+                        error = error.with_text(text);
+                    }
+                    Error::from(error)
+                })?;
             }
             Ok((list, rules))
         };
+        let spanned = |list: &[Spanned<String>]| -> Vec<Rule> {
+            list.iter()
+                .map(|p| Rule {
+                    pattern: p.value.clone(),
+                    source: at(&p.referenced),
+                })
+                .collect()
+        };
 
-        let (protected_list, protected) = compile(&raw.protected)?;
+        let (protected_list, protected) = compile(spanned(&raw.protected))?;
 
         let mut agents = Vec::with_capacity(raw.agents.len());
         for (key, raw_agent) in &raw.agents {
@@ -338,20 +353,46 @@ impl Policy {
                 .with_text(text)
                 .into());
             }
-            if let Some(from) = &raw_agent.from {
-                if files.read(&from.value)?.is_none() {
-                    return Err(err(
-                        &from.referenced,
-                        format!(
-                            "agent `{name}`: the `from:` file `{}` does not exist",
-                            from.value
-                        ),
-                    ));
-                }
-            }
-            let (owns_list, owns) = compile(raw_agent.owns.as_deref().unwrap_or(&[]))?;
-            let (forbids_list, forbids) = compile(raw_agent.forbids.as_deref().unwrap_or(&[]))?;
-            let (shared_list, shared) = compile(raw_agent.shared.as_deref().unwrap_or(&[]))?;
+            let imported = match &raw_agent.from {
+                Some(from) => Some(import_agent(&name, from, files, &err)?),
+                None => None,
+            };
+            let imported_list = |pick: fn(&ImportedAgent) -> &Vec<ImportedRule>| -> Vec<Rule> {
+                let Some((path, agent)) = &imported else {
+                    return Vec::new();
+                };
+                pick(agent)
+                    .iter()
+                    .map(|r| Rule {
+                        pattern: r.pattern.clone(),
+                        source: SourceLocation {
+                            file: path.clone(),
+                            line: r.line,
+                            column: 0,
+                        },
+                    })
+                    .collect()
+            };
+            // What the agent file says comes first; the policy's own rules add to it.
+            let with_policy = |mut rules: Vec<Rule>, own: &Option<Vec<Spanned<String>>>| {
+                rules.extend(spanned(own.as_deref().unwrap_or(&[])));
+                rules
+            };
+            let (owns_list, owns) =
+                compile(with_policy(imported_list(|a| &a.owns), &raw_agent.owns))?;
+            let (forbids_list, forbids) = compile(with_policy(
+                imported_list(|a| &a.forbids),
+                &raw_agent.forbids,
+            ))?;
+            let (shared_list, shared) =
+                compile(with_policy(imported_list(|a| &a.shared), &raw_agent.shared))?;
+            let imported_outside = imported.as_ref().and_then(|(_, a)| match a.outside {
+                Some("warn") => Some(Outside::Warn),
+                Some("allow") => Some(Outside::Allow),
+                Some(_) => Some(Outside::Deny),
+                None => None,
+            });
+            let imported_worklog = imported.as_ref().and_then(|(_, a)| a.worklog.clone());
 
             let mut branch_set = GlobSetBuilder::new();
             let mut branches = Vec::new();
@@ -390,6 +431,7 @@ impl Policy {
                     .outside
                     .as_ref()
                     .map(|o| o.value)
+                    .or(imported_outside)
                     .unwrap_or(Outside::Deny),
                 emails: raw_agent.emails.iter().map(|e| e.value.clone()).collect(),
                 branches,
@@ -397,7 +439,11 @@ impl Policy {
                     scopes: commit.scopes,
                     types: commit.types,
                 },
-                worklog: raw_agent.worklog.as_ref().map(|w| w.value.clone()),
+                worklog: raw_agent
+                    .worklog
+                    .as_ref()
+                    .map(|w| w.value.clone())
+                    .or(imported_worklog),
                 branch_matcher,
                 lists: AgentLists {
                     owns: owns_list,
@@ -446,6 +492,61 @@ impl Policy {
             protected_list,
         })
     }
+}
+
+/// The agent named `name` in the `from:` file: the file's only agent, or the one of that name.
+fn import_agent(
+    name: &str,
+    from: &Spanned<String>,
+    files: &dyn PolicyFiles,
+    err: &dyn Fn(&serde_saphyr::Location, String) -> Error,
+) -> Result<(String, ImportedAgent)> {
+    let path = from.value.trim_start_matches("./").to_string();
+    let Some(text) = files.read(&path)? else {
+        return Err(err(
+            &from.referenced,
+            format!(
+                "agent `{name}`: the `from:` file `{}` does not exist",
+                from.value
+            ),
+        ));
+    };
+    let mut agents = crate::agents::import(&path, &text).map_err(|e| {
+        Error::from(FileError::new(
+            &path,
+            e.line,
+            0,
+            format!(
+                "cannot read it as an agent file for `{name}`: {}",
+                e.message
+            ),
+        ))
+    })?;
+    let key = |n: &str| {
+        n.to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    let index = if agents.len() == 1 {
+        0
+    } else {
+        agents.iter().position(|a| key(&a.name) == key(name)).ok_or_else(|| {
+            let names: Vec<String> = agents.iter().map(|a| format!("`{}`", a.name)).collect();
+            err(
+                &from.referenced,
+                format!("agent `{name}`: `{path}` defines {}, none named `{name}`; rename the agent in the policy to one of them", names.join(", ")),
+            )
+        })?
+    };
+    let agent = agents.swap_remove(index);
+    if !agent.has_rules() {
+        return Err(err(
+            &from.referenced,
+            format!("agent `{name}`: nothing in `{path}` could be read as a rule; `scopecheck import {path}` shows its notes"),
+        ));
+    }
+    Ok((path, agent))
 }
 
 /// Reads a commitlint rule setting `[level, when?, value?]`.

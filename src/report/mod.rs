@@ -2,6 +2,7 @@
 //!
 //! Not for: git, policies or verdicts; a reporter only shows findings it is handed.
 
+pub mod agents;
 pub mod human;
 pub mod json;
 pub mod lint;
