@@ -73,6 +73,9 @@ enum Command {
     /// Check the policy: errors, agents owning the same paths, patterns matching no
     /// tracked file, and how much of the repository some agent owns.
     Validate(ValidateArgs),
+    /// The work-log entries a range added, edited or removed; `--verify` compares them with
+    /// what each agent changed.
+    Worklog(WorklogArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -200,6 +203,20 @@ struct ValidateArgs {
     strict: bool,
 }
 
+#[derive(Args, Debug)]
+struct WorklogArgs {
+    /// REV (meaning REV..HEAD), A..B or A...B; without it, the work tree against HEAD.
+    #[arg(value_name = "RANGE")]
+    range: Option<String>,
+    /// Compare each agent's new entries with the files that agent changed (exit 1 on a
+    /// mismatch).
+    #[arg(long)]
+    verify: bool,
+    /// Treat uncommitted changes as this agent's (for the no-range form).
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
+}
+
 /// Runs scopecheck with the process's arguments; what the binary calls.
 pub fn main() -> ExitCode {
     install_panic_hook();
@@ -262,6 +279,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Import(args) => import(&cli, args),
         Command::Init(args) => init(&cli, args),
         Command::Agents => agents(&cli),
+        Command::Worklog(args) => worklog(&cli, args),
         Command::Validate(args) => validate(&cli, args),
         Command::Uninstall(args) => uninstall(args),
         Command::Completions { shell } => {
@@ -359,10 +377,21 @@ fn diff(cli: &Cli, args: &DiffArgs) -> Result<u8> {
     }
 
     let report = Report::new(judged, args.strict);
-    let format = cli.format.unwrap_or(Format::Human);
+    let format = format_for(cli, "diff", true)?;
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     print_out(&report::render(&report, format, styled))?;
     Ok(if report.ok { 0 } else { 1 })
+}
+
+/// The output format asked for, if `command` can print it; markdown is for reports that a
+/// pull request shows (`diff`, `worklog`).
+fn format_for(cli: &Cli, command: &str, markdown: bool) -> Result<Format> {
+    match cli.format.unwrap_or(Format::Human) {
+        Format::Markdown if !markdown => Err(Error::Usage(format!(
+            "`scopecheck {command}` prints human or json, not markdown (markdown is for diff and worklog)"
+        ))),
+        format => Ok(format),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
@@ -483,7 +512,7 @@ fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
     }
 
     let report = LintReport::new(messages, args.strict);
-    let format = cli.format.unwrap_or(Format::Human);
+    let format = format_for(cli, "lint-msg", false)?;
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     print_out(&report::lint::render(&report, format, styled))?;
     Ok(if report.ok { 0 } else { 1 })
@@ -493,7 +522,7 @@ fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
 fn who(cli: &Cli, args: &WhoArgs) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
     let policy = load_policy(cli, &repo, None)?;
-    let format = cli.format.unwrap_or(Format::Human);
+    let format = format_for(cli, "who", false)?;
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -887,9 +916,9 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<u8> {
             .map_err(|e| Error::from(crate::error::FileError::new(&shown, e.line, 0, e.message)))?;
         agents.extend(read);
     }
-    let text = match cli.format.unwrap_or(Format::Human) {
+    let text = match format_for(cli, "import", false)? {
         Format::Json => report::agents::import_json(&agents),
-        Format::Human => report::agents::import_yaml(&agents),
+        Format::Human | Format::Markdown => report::agents::import_yaml(&agents),
     };
     print_out(&text)?;
     Ok(0)
@@ -1003,9 +1032,9 @@ fn init(cli: &Cli, args: &InitArgs) -> Result<u8> {
 fn agents(cli: &Cli) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
     let policy = load_policy(cli, &repo, None)?;
-    let text = match cli.format.unwrap_or(Format::Human) {
+    let text = match format_for(cli, "agents", false)? {
         Format::Json => report::agents::policy_json(&policy),
-        Format::Human => report::agents::policy_human(&policy),
+        Format::Human | Format::Markdown => report::agents::policy_human(&policy),
     };
     print_out(&text)?;
     Ok(0)
@@ -1101,10 +1130,158 @@ fn validate(cli: &Cli, args: &ValidateArgs) -> Result<u8> {
         dead_patterns: dead,
         unowned_examples: unowned,
     };
-    let text = match cli.format.unwrap_or(Format::Human) {
+    let text = match format_for(cli, "validate", false)? {
         Format::Json => serde_json::to_string_pretty(&validation).unwrap_or_default() + "\n",
-        Format::Human => report::agents::validation_human(&validation, &policy.file),
+        Format::Human | Format::Markdown => {
+            report::agents::validation_human(&validation, &policy.file)
+        }
     };
     print_out(&text)?;
     Ok(if validation.ok { 0 } else { 1 })
+}
+
+fn worklog(cli: &Cli, args: &WorklogArgs) -> Result<u8> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let format = format_for(cli, "worklog", true)?;
+    let repo = Repo::discover(&current_dir()?)?;
+    let policy = load_policy(cli, &repo, None)?;
+    let logs: Vec<(usize, String)> = policy
+        .agents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            a.worklog
+                .clone()
+                .map(|w| (i, w.trim_start_matches("./").to_string()))
+        })
+        .collect();
+    if logs.is_empty() {
+        return Err(Error::Usage(format!(
+            "no agent in {} has a `worklog:`; give each agent the file it keeps its log in",
+            policy.file
+        )));
+    }
+    let root = repo.root()?;
+    let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
+    let branch = repo.current_branch();
+    // The two versions of each log, and the files each agent changed.
+    let mut changed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let (old_tree, new_tree) = match &args.range {
+        None => {
+            let head = repo.git2().head().ok().and_then(|h| h.peel_to_tree().ok());
+            let change = repo.uncommitted(DiffSettings::default())?;
+            let identity = identity::resolve(
+                &policy,
+                &Clues {
+                    flag: args.agent.as_deref(),
+                    env: env_agent.as_deref(),
+                    email: change.author_email.as_deref(),
+                    branch: branch.as_deref(),
+                    context: "uncommitted changes",
+                    ..Clues::default()
+                },
+            )?;
+            if let Some(agent) = identity.agent {
+                changed
+                    .entry(agent)
+                    .or_default()
+                    .extend(change.files.iter().map(|f| f.path.clone()));
+            }
+            (head, None)
+        }
+        Some(spec) => {
+            let range = Range::parse(spec);
+            let (base, tip) = repo.range_ends(&range)?;
+            for oid in repo.commits(&range, false)? {
+                let change = repo.commit_change(oid, DiffSettings::default())?;
+                let id = oid.to_string();
+                let identity = identity::resolve(
+                    &policy,
+                    &Clues {
+                        flag: args.agent.as_deref(),
+                        env: env_agent.as_deref(),
+                        message: change.message.as_deref(),
+                        email: change.author_email.as_deref(),
+                        branch: branch.as_deref(),
+                        context: &format!("commit {}", &id[..10]),
+                    },
+                )?;
+                if let Some(agent) = identity.agent {
+                    changed
+                        .entry(agent)
+                        .or_default()
+                        .extend(change.files.iter().map(|f| f.path.clone()));
+                }
+            }
+            let base = match base {
+                Some(b) => Some(repo.tree_at(&b)?),
+                None => None,
+            };
+            (base, Some(repo.tree_at(&tip)?))
+        }
+    };
+    let read_old = |path: &str| -> Result<String> {
+        Ok(match &old_tree {
+            Some(tree) => repo
+                .read_in_tree(tree, path)?
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default(),
+            None => String::new(),
+        })
+    };
+    let read_new = |path: &str| -> Result<Option<String>> {
+        Ok(match &new_tree {
+            Some(tree) => repo
+                .read_in_tree(tree, path)?
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            None => std::fs::read(root.join(path))
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        })
+    };
+    let exists = |path: &str| -> bool {
+        match &new_tree {
+            Some(tree) => tree.get_path(Path::new(path.trim_end_matches('/'))).is_ok(),
+            None => root.join(path).exists(),
+        }
+    };
+    let mut reports = Vec::new();
+    for (agent_index, log_path) in logs {
+        let agent = &policy.agents[agent_index];
+        let old = read_old(&log_path)?;
+        let new = read_new(&log_path)?.unwrap_or_default();
+        let entries = crate::worklog::compare(&old, &new);
+        let mismatches = if args.verify {
+            let none = BTreeSet::new();
+            crate::worklog::verify(
+                &agent.name,
+                &log_path,
+                &entries,
+                changed.get(&agent_index).unwrap_or(&none),
+                &exists,
+                policy.require_worklog_entry,
+            )
+        } else {
+            Vec::new()
+        };
+        reports.push(report::worklog::LogReport {
+            agent: agent.name.clone(),
+            file: log_path,
+            entries,
+            mismatches,
+        });
+    }
+    let ok = reports.iter().all(|r| r.mismatches.is_empty());
+    let report = report::worklog::WorklogReport {
+        version: 1,
+        ok,
+        verified: args.verify,
+        logs: reports,
+    };
+    print_out(&match format {
+        Format::Json => report::worklog::json(&report),
+        Format::Markdown => report::worklog::markdown(&report),
+        Format::Human => report::worklog::human(&report),
+    })?;
+    Ok(if ok { 0 } else { 1 })
 }

@@ -313,6 +313,26 @@ impl Repo {
         Ok(out)
     }
 
+    /// The commits at the two ends of a range, as (base, tip): the base is `None` for the
+    /// empty tree (`--root`), the tip is the range's last commit.
+    pub fn range_ends(&self, range: &Range) -> Result<(Option<String>, String)> {
+        let id = |rev: &str| -> Result<String> { Ok(self.commit_of(rev)?.id().to_string()) };
+        Ok(match range {
+            Range::Since(rev) => (Some(id(rev)?), id("HEAD")?),
+            Range::Between(a, b) => (Some(id(a)?), id(b)?),
+            Range::FromMergeBase(a, b) => {
+                let (a, b) = (self.commit_of(a)?.id(), self.commit_of(b)?.id());
+                let base = self.repo.merge_base(a, b).map_err(|_| {
+                    Error::Git(format!(
+                        "{a} and {b} have no common ancestor, so `A...B` names no commits"
+                    ))
+                })?;
+                (Some(base.to_string()), b.to_string())
+            }
+            Range::All => (None, id("HEAD")?),
+        })
+    }
+
     /// The commits a range names, oldest first; merge commits only when `merges`.
     pub fn commits(&self, range: &Range, merges: bool) -> Result<Vec<Oid>> {
         let mut walk = self.repo.revwalk()?;

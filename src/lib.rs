@@ -19,3 +19,4 @@ pub mod identity;
 pub mod patterns;
 pub mod policy;
 pub mod report;
+pub mod worklog;

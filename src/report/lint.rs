@@ -13,7 +13,8 @@ pub fn render(report: &LintReport, format: super::Format, styled: bool) -> Strin
             out.push('\n');
             out
         }
-        super::Format::Human => human(report, styled),
+        // lint-msg refuses markdown before it gets here
+        super::Format::Human | super::Format::Markdown => human(report, styled),
     }
 }
 

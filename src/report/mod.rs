@@ -3,10 +3,13 @@
 //! Not for: git, policies or verdicts; a reporter only shows findings it is handed.
 
 pub mod agents;
+pub mod escape;
 pub mod human;
 pub mod json;
 pub mod lint;
+pub mod markdown;
 pub mod who;
+pub mod worklog;
 
 use crate::check::Report;
 
@@ -17,6 +20,8 @@ pub enum Format {
     Human,
     /// The version-1 JSON report.
     Json,
+    /// Markdown, as a pull-request comment shows it.
+    Markdown,
 }
 
 /// Renders `report`; `styled` adds terminal colours (human format only).
@@ -24,6 +29,7 @@ pub fn render(report: &Report, format: Format, styled: bool) -> String {
     match format {
         Format::Human => human::render(report, styled),
         Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }
 

@@ -127,7 +127,8 @@ impl<'p> WhoWriter<'p> {
                 )?;
                 out.write_all(b"\n")
             }
-            Format::Human => {
+            // who refuses markdown before it gets here
+            Format::Human | Format::Markdown => {
                 let line = &mut self.line;
                 line.clear();
                 if self.styled {
