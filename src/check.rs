@@ -154,7 +154,7 @@ pub struct ChangeFindings {
 }
 
 /// Judges one file: both paths of a rename or copy, the worse verdict standing.
-fn judge_file(
+pub fn judge_file(
     policy: &Policy,
     agent: Option<usize>,
     file: &FileChange,

@@ -15,7 +15,7 @@ use crate::git::{DiffSettings, Range, Repo};
 use crate::hooks::{self, HookName, PushUpdate};
 use crate::identity::AgentSource;
 use crate::identity::{self, Clues};
-use crate::policy::{Humans, Policy, PolicyFiles, WorktreeFiles};
+use crate::policy::{Humans, Policy, WorktreeFiles};
 use crate::report::{self, Format};
 
 #[derive(Parser, Debug)]
@@ -76,6 +76,9 @@ enum Command {
     /// The work-log entries a range added, edited or removed; `--verify` compares them with
     /// what each agent changed.
     Worklog(WorklogArgs),
+    /// GitHub: review a pull request (or judge a push) in CI; what action.yml runs.
+    #[command(subcommand)]
+    Github(GithubCommand),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -217,6 +220,35 @@ struct WorklogArgs {
     agent: Option<String>,
 }
 
+#[derive(Subcommand, Debug)]
+enum GithubCommand {
+    /// Judge the pull request's net change with the base branch's policy; post one review
+    /// with inline comments and keep one summary comment (or annotate a push).
+    Review(GithubReviewArgs),
+}
+
+#[derive(Args, Debug)]
+struct GithubReviewArgs {
+    /// The event payload (default: GITHUB_EVENT_PATH).
+    #[arg(long, value_name = "FILE")]
+    event: Option<PathBuf>,
+    /// Print the review and summary it would post, and post nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// When the check fails.
+    #[arg(long, value_enum, default_value = "deny", value_name = "WHEN")]
+    fail_on: crate::github::FailOn,
+    /// Post no inline comments.
+    #[arg(long)]
+    no_comment: bool,
+    /// Keep no summary comment.
+    #[arg(long)]
+    no_summary: bool,
+    /// Write the JSON report (the net change) here.
+    #[arg(long, value_name = "PATH")]
+    report: Option<PathBuf>,
+}
+
 /// Runs scopecheck with the process's arguments; what the binary calls.
 pub fn main() -> ExitCode {
     install_panic_hook();
@@ -280,6 +312,17 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Init(args) => init(&cli, args),
         Command::Agents => agents(&cli),
         Command::Worklog(args) => worklog(&cli, args),
+        Command::Github(GithubCommand::Review(args)) => {
+            crate::github::review(&crate::github::Options {
+                event: args.event.clone(),
+                dry_run: args.dry_run,
+                fail_on: args.fail_on,
+                comment: !args.no_comment,
+                summary: !args.no_summary,
+                report: args.report.clone(),
+                config: cli.config.clone(),
+            })
+        }
         Command::Validate(args) => validate(&cli, args),
         Command::Uninstall(args) => uninstall(args),
         Command::Completions { shell } => {
@@ -294,36 +337,8 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// Reads policy files from a commit (`--policy-rev`).
-struct TreeFiles<'r> {
-    repo: &'r Repo,
-    tree: git2::Tree<'r>,
-    rev: String,
-}
-
-impl PolicyFiles for TreeFiles<'_> {
-    fn read(&self, path: &str) -> Result<Option<String>> {
-        match self.repo.read_in_tree(&self.tree, path)? {
-            None => Ok(None),
-            Some(bytes) => String::from_utf8(bytes)
-                .map(Some)
-                .map_err(|_| Error::Usage(format!("{path} at {} is not UTF-8 text", self.rev))),
-        }
-    }
-}
-
 fn load_policy(cli: &Cli, repo: &Repo, policy_rev: Option<&str>) -> Result<Policy> {
-    match policy_rev {
-        Some(rev) => {
-            let files = TreeFiles {
-                repo,
-                tree: repo.tree_at(rev)?,
-                rev: rev.to_string(),
-            };
-            Policy::discover(&files, cli.config.as_deref())
-        }
-        None => Policy::discover(&WorktreeFiles { root: repo.root()? }, cli.config.as_deref()),
-    }
+    crate::workspace::load_policy(repo, policy_rev, cli.config.as_deref())
 }
 
 fn current_dir() -> Result<PathBuf> {
@@ -377,20 +392,26 @@ fn diff(cli: &Cli, args: &DiffArgs) -> Result<u8> {
     }
 
     let report = Report::new(judged, args.strict);
-    let format = format_for(cli, "diff", true)?;
+    let format = format_for(
+        cli,
+        "diff",
+        &[Format::Markdown, Format::Github, Format::Sarif],
+    )?;
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     print_out(&report::render(&report, format, styled))?;
     Ok(if report.ok { 0 } else { 1 })
 }
 
-/// The output format asked for, if `command` can print it; markdown is for reports that a
-/// pull request shows (`diff`, `worklog`).
-fn format_for(cli: &Cli, command: &str, markdown: bool) -> Result<Format> {
+/// The output format asked for, if `command` can print it: every command prints human and
+/// json; `worklog` also markdown; `diff` also markdown, github and sarif.
+fn format_for(cli: &Cli, command: &str, extra: &[Format]) -> Result<Format> {
     match cli.format.unwrap_or(Format::Human) {
-        Format::Markdown if !markdown => Err(Error::Usage(format!(
-            "`scopecheck {command}` prints human or json, not markdown (markdown is for diff and worklog)"
-        ))),
-        format => Ok(format),
+        format @ (Format::Human | Format::Json) => Ok(format),
+        format if extra.contains(&format) => Ok(format),
+        format => {
+            let name = format!("{format:?}").to_lowercase();
+            Err(Error::Usage(format!("`scopecheck {command}` does not print --format {name} (diff prints markdown, github and sarif; worklog prints markdown)")))
+        }
     }
 }
 
@@ -512,7 +533,7 @@ fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
     }
 
     let report = LintReport::new(messages, args.strict);
-    let format = format_for(cli, "lint-msg", false)?;
+    let format = format_for(cli, "lint-msg", &[])?;
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     print_out(&report::lint::render(&report, format, styled))?;
     Ok(if report.ok { 0 } else { 1 })
@@ -522,7 +543,7 @@ fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
 fn who(cli: &Cli, args: &WhoArgs) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
     let policy = load_policy(cli, &repo, None)?;
-    let format = format_for(cli, "who", false)?;
+    let format = format_for(cli, "who", &[])?;
     let styled = format == Format::Human && color_enabled(cli.color, &std::io::stdout());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -916,9 +937,9 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<u8> {
             .map_err(|e| Error::from(crate::error::FileError::new(&shown, e.line, 0, e.message)))?;
         agents.extend(read);
     }
-    let text = match format_for(cli, "import", false)? {
+    let text = match format_for(cli, "import", &[])? {
         Format::Json => report::agents::import_json(&agents),
-        Format::Human | Format::Markdown => report::agents::import_yaml(&agents),
+        _ => report::agents::import_yaml(&agents),
     };
     print_out(&text)?;
     Ok(0)
@@ -1032,9 +1053,9 @@ fn init(cli: &Cli, args: &InitArgs) -> Result<u8> {
 fn agents(cli: &Cli) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
     let policy = load_policy(cli, &repo, None)?;
-    let text = match format_for(cli, "agents", false)? {
+    let text = match format_for(cli, "agents", &[])? {
         Format::Json => report::agents::policy_json(&policy),
-        Format::Human | Format::Markdown => report::agents::policy_human(&policy),
+        _ => report::agents::policy_human(&policy),
     };
     print_out(&text)?;
     Ok(0)
@@ -1130,11 +1151,9 @@ fn validate(cli: &Cli, args: &ValidateArgs) -> Result<u8> {
         dead_patterns: dead,
         unowned_examples: unowned,
     };
-    let text = match format_for(cli, "validate", false)? {
+    let text = match format_for(cli, "validate", &[])? {
         Format::Json => serde_json::to_string_pretty(&validation).unwrap_or_default() + "\n",
-        Format::Human | Format::Markdown => {
-            report::agents::validation_human(&validation, &policy.file)
-        }
+        _ => report::agents::validation_human(&validation, &policy.file),
     };
     print_out(&text)?;
     Ok(if validation.ok { 0 } else { 1 })
@@ -1142,7 +1161,7 @@ fn validate(cli: &Cli, args: &ValidateArgs) -> Result<u8> {
 
 fn worklog(cli: &Cli, args: &WorklogArgs) -> Result<u8> {
     use std::collections::{BTreeMap, BTreeSet};
-    let format = format_for(cli, "worklog", true)?;
+    let format = format_for(cli, "worklog", &[Format::Markdown])?;
     let repo = Repo::discover(&current_dir()?)?;
     let policy = load_policy(cli, &repo, None)?;
     let logs: Vec<(usize, String)> = policy
@@ -1281,7 +1300,7 @@ fn worklog(cli: &Cli, args: &WorklogArgs) -> Result<u8> {
     print_out(&match format {
         Format::Json => report::worklog::json(&report),
         Format::Markdown => report::worklog::markdown(&report),
-        Format::Human => report::worklog::human(&report),
+        _ => report::worklog::human(&report),
     })?;
     Ok(if ok { 0 } else { 1 })
 }

@@ -280,6 +280,43 @@ impl Repo {
             .collect())
     }
 
+    /// The change between two commits as one (a pull request's net change).
+    pub fn net_change(&self, from: &str, to: &str, settings: DiffSettings) -> Result<Change> {
+        let raw = self.raw_diff(&["diff-tree"], &format!("{from} {to}"), settings)?;
+        Ok(Change {
+            id: ChangeId::Commit(self.commit_of(to)?.id().to_string()),
+            author_email: None,
+            message: None,
+            files: self.with_hunks(raw, settings)?,
+        })
+    }
+
+    /// Whether this repository has the commit `sha`.
+    pub fn has_commit(&self, sha: &str) -> bool {
+        Oid::from_str(sha)
+            .ok()
+            .and_then(|oid| self.repo.find_commit(oid).ok())
+            .is_some()
+    }
+
+    /// Whether this is a shallow clone (as `actions/checkout` makes by default).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// Fetches from `origin` (history a shallow checkout lacks).
+    pub fn fetch(&self, args: &[&str]) -> Result<()> {
+        let mut all = vec!["fetch", "--no-tags", "--quiet"];
+        all.extend_from_slice(args);
+        self.git(&all).map(|_| ())
+    }
+
+    /// The merge base of two commits.
+    pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
+        let (a, b) = (self.commit_of(a)?.id(), self.commit_of(b)?.id());
+        Ok(self.repo.merge_base(a, b)?.to_string())
+    }
+
     /// The hooks directory git uses here (`core.hooksPath` and linked worktrees included).
     pub fn hooks_dir(&self) -> Result<PathBuf> {
         let out = self.git(&["rev-parse", "--git-path", "hooks"])?;

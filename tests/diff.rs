@@ -791,3 +791,47 @@ fn completions_and_help() {
     let out = repo.run(&["diff", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn github_sarif_and_markdown_formats() {
+    let repo = TestRepo::with_policy();
+    repo.write("src/components/B.tsx", "b\n");
+    repo.write("src/types/t.ts", "t\n");
+    repo.write("src/server/ok.rs", "ok\n");
+    repo.commit_as("backend-bot@example.com", "feat: mixed");
+    let out = repo.run(&["diff", "HEAD~1", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "::error file=src/components/B.tsx,line=1,title=scopecheck%3A deny (forbidden)::"
+        ),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("::warning file=src/types/t.ts,line=1,"),
+        "{text}"
+    );
+
+    let out = repo.run(&["diff", "HEAD~1", "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "ok files are not results");
+    assert_eq!(results[0]["ruleId"], "scopecheck/forbidden");
+    assert_eq!(results[0]["level"], "error");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/components/B.tsx"
+    );
+
+    let md = stdout(&repo.run(&["diff", "HEAD~1", "--format", "markdown"]));
+    assert!(
+        md.starts_with(
+            "❌ **1 file outside its agent's scope** — 1 commit, 3 files: 1 ok, 1 warn, 1 deny"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| deny | `src/components/B.tsx` |"), "{md}");
+}

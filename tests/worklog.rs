@@ -267,7 +267,7 @@ fn no_worklog_configured_is_an_error() {
     let out = repo.run(&["who", "x", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("prints human or json, not markdown"),
+        stderr(&out).contains("`scopecheck who` does not print --format markdown"),
         "{}",
         stderr(&out)
     );

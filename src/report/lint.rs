@@ -14,7 +14,7 @@ pub fn render(report: &LintReport, format: super::Format, styled: bool) -> Strin
             out
         }
         // lint-msg refuses markdown before it gets here
-        super::Format::Human | super::Format::Markdown => human(report, styled),
+        _ => human(report, styled),
     }
 }
 

@@ -46,6 +46,15 @@ pub fn why(change: &ChangeFindings, file: &FileFinding) -> String {
 }
 
 pub fn render(report: &Report) -> String {
+    let n = report.summary.commits;
+    render_titled(
+        report,
+        &format!("{n} commit{}", if n == 1 { "" } else { "s" }),
+    )
+}
+
+/// As [`render`], naming what was judged (`3 commits`, `the pull request's net change`).
+pub fn render_titled(report: &Report, what: &str) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let headline = if s.deny > 0 {
@@ -66,13 +75,8 @@ pub fn render(report: &Report) -> String {
     };
     let _ = writeln!(
         out,
-        "{headline} — {} commit{}, {} files: {} ok, {} warn, {} deny\n",
-        s.commits,
-        if s.commits == 1 { "" } else { "s" },
-        s.files,
-        s.ok,
-        s.warn,
-        s.deny
+        "{headline} — {what}, {} files: {} ok, {} warn, {} deny\n",
+        s.files, s.ok, s.warn, s.deny
     );
     let problems: Vec<(&ChangeFindings, &FileFinding)> = report
         .commits

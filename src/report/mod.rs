@@ -4,10 +4,12 @@
 
 pub mod agents;
 pub mod escape;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod lint;
 pub mod markdown;
+pub mod sarif;
 pub mod who;
 pub mod worklog;
 
@@ -22,6 +24,10 @@ pub enum Format {
     Json,
     /// Markdown, as a pull-request comment shows it.
     Markdown,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
 }
 
 /// Renders `report`; `styled` adds terminal colours (human format only).
@@ -30,6 +36,8 @@ pub fn render(report: &Report, format: Format, styled: bool) -> String {
         Format::Human => human::render(report, styled),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Github => github::render(report),
+        Format::Sarif => sarif::render(report),
     }
 }
 

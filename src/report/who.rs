@@ -128,7 +128,7 @@ impl<'p> WhoWriter<'p> {
                 out.write_all(b"\n")
             }
             // who refuses markdown before it gets here
-            Format::Human | Format::Markdown => {
+            _ => {
                 let line = &mut self.line;
                 line.clear();
                 if self.styled {

@@ -52,6 +52,14 @@ impl TestRepo {
         repo
     }
 
+    /// A repository whose first commit holds `policy` as scopecheck.yml.
+    pub fn with_policy_text(policy: &str) -> TestRepo {
+        let repo = TestRepo::new();
+        repo.write("scopecheck.yml", policy);
+        repo.commit_all("chore: add policy");
+        repo
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -79,6 +87,9 @@ impl TestRepo {
             .current_dir(self.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", self.path())
+            // fixed dates: the same commits get the same ids on every run (snapshots)
+            .env("GIT_AUTHOR_DATE", "2026-11-21T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-11-21T10:00:00Z")
             .output()
             .expect("git runs");
         assert!(
