@@ -292,6 +292,12 @@ def main():
     m_hooks, m_git = hook_latency
     print(f"{'7 hooks on a 10-file commit':<34} pre-commit + commit-msg {m_hooks * 1000:6.1f} ms "
           f"(git diff --cached --numstat alone: {m_git * 1000:.1f} ms)")
+    # 8: a guard call, as an agent's every edit makes one
+    event = cache / "guard-event.json"
+    event.write_text(json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Edit", "cwd": str(repo),
+                                 "tool_input": {"file_path": str(repo / "services/api/m1/sub1/file1.ts")}}))
+    (m_guard,) = measure([f"SCOPECHECK_AGENT=api {sc} guard < {event}"], repo, runs * 3, warmup, use_hyperfine)
+    print(f"{'8 guard, one Edit call':<34} {m_guard * 1000:6.1f} ms (median)")
     summary = ", ".join(f"{name.split()[0]}={ratio:.2f}" for name, _, _, ratio in results)
     print(f"ratios: {summary}, rss={rss:.0f}MB")
     if args.smoke:

@@ -79,6 +79,9 @@ enum Command {
     /// GitHub: review a pull request (or judge a push) in CI; what action.yml runs.
     #[command(subcommand)]
     Github(GithubCommand),
+    /// Judge one agent tool call (a Claude Code PreToolUse event on stdin) before it writes:
+    /// silent when allowed, asks for shared paths, blocks with a message for the model.
+    Guard(GuardArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -169,19 +172,48 @@ enum HookCommand {
 
 #[derive(Args, Debug)]
 struct InstallArgs {
-    /// Which hooks (default: all three).
+    /// Which git hooks (default: all three).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "HOOKS")]
     hooks: Vec<HookName>,
     /// Replace a hook that cannot be chained (its `.scopecheck-chained` name is taken).
     #[arg(long)]
     force: bool,
+    /// Install `scopecheck guard` as a Claude Code PreToolUse hook in .claude/settings.json
+    /// instead of the git hooks.
+    #[arg(long)]
+    claude: bool,
+    /// With --claude: in each .claude/agents/*.md front matter, with `--agent NAME`.
+    #[arg(long, requires = "claude")]
+    per_agent: bool,
+    /// Write the opencode plugin (.opencode/plugin/scopecheck.js) instead of the git hooks.
+    #[arg(long)]
+    opencode: bool,
 }
 
 #[derive(Args, Debug)]
 struct UninstallArgs {
-    /// Which hooks (default: all three).
+    /// Which git hooks (default: all three).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "HOOKS")]
     hooks: Vec<HookName>,
+    /// Remove the Claude Code guard hook instead of the git hooks.
+    #[arg(long)]
+    claude: bool,
+    /// With --claude: from each .claude/agents/*.md front matter.
+    #[arg(long, requires = "claude")]
+    per_agent: bool,
+    /// Remove the opencode plugin instead of the git hooks.
+    #[arg(long)]
+    opencode: bool,
+}
+
+#[derive(Args, Debug)]
+struct GuardArgs {
+    /// The agent making the call (default: SCOPECHECK_AGENT, then the event's agent field).
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
+    /// How to answer: exit code 2 and stderr, or a JSON permissionDecision.
+    #[arg(long, value_enum, default_value = "exit-code", value_name = "STYLE")]
+    output: crate::guard::OutputStyle,
 }
 
 #[derive(Args, Debug)]
@@ -308,6 +340,7 @@ fn run(cli: Cli) -> Result<u8> {
             hook_pre_push(&cli, remote.as_deref())
         }
         Command::Install(args) => install(args),
+        Command::Guard(args) => Ok(guard(&cli, args)),
         Command::Import(args) => import(&cli, args),
         Command::Init(args) => init(&cli, args),
         Command::Agents => agents(&cli),
@@ -876,6 +909,9 @@ fn hook_pre_push(cli: &Cli, _remote: Option<&str>) -> Result<u8> {
 
 fn install(args: &InstallArgs) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
+    if args.claude || args.opencode {
+        return install_agent_hooks(&repo, args.claude, args.per_agent, args.opencode, true);
+    }
     let dir = repo.hooks_dir()?;
     let binary = std::env::current_exe().map_err(|source| Error::Io {
         path: "the scopecheck binary".into(),
@@ -894,6 +930,9 @@ fn install(args: &InstallArgs) -> Result<u8> {
 
 fn uninstall(args: &UninstallArgs) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
+    if args.claude || args.opencode {
+        return install_agent_hooks(&repo, args.claude, args.per_agent, args.opencode, false);
+    }
     let dir = repo.hooks_dir()?;
     let hooks = if args.hooks.is_empty() {
         HookName::ALL.to_vec()
@@ -1303,4 +1342,167 @@ fn worklog(cli: &Cli, args: &WorklogArgs) -> Result<u8> {
         _ => report::worklog::human(&report),
     })?;
     Ok(if ok { 0 } else { 1 })
+}
+
+/// `install` / `uninstall` for agent tool hooks: Claude Code settings or subagents, opencode.
+fn install_agent_hooks(
+    repo: &Repo,
+    claude: bool,
+    per_agent: bool,
+    opencode: bool,
+    installing: bool,
+) -> Result<u8> {
+    use crate::guard::install as gi;
+    let root = repo.root()?;
+    let state = repo.git2().path().join("scopecheck");
+    let mut said = Vec::new();
+    if claude && per_agent {
+        // each subagent file with the policy agent it is (by `from:`, else its name)
+        let policy = load_policy_quiet(repo);
+        let mut files = Vec::new();
+        let dir = root.join(".claude/agents");
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|source| Error::Io {
+                path: dir.display().to_string(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let rel = format!(
+                ".claude/agents/{}",
+                path.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let name = policy
+                .as_ref()
+                .and_then(|p| {
+                    p.agents
+                        .iter()
+                        .find(|a| {
+                            a.from.as_deref().map(|f| f.trim_start_matches("./"))
+                                == Some(rel.as_str())
+                        })
+                        .map(|a| a.name.clone())
+                })
+                .or_else(|| {
+                    crate::agents::import(&rel, &text)
+                        .ok()
+                        .and_then(|a| a.first().map(|a| report::agents::agent_key(&a.name)))
+                });
+            match name {
+                Some(name) => files.push((path, name)),
+                None => said.push(format!("skipped {rel}: no agent name")),
+            }
+        }
+        if installing {
+            said.extend(gi::install_per_agent(&files)?);
+        } else {
+            said.extend(gi::uninstall_per_agent(
+                &files.into_iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            )?);
+        }
+    } else if claude {
+        said.push(if installing {
+            gi::install_claude_settings(&root, &state)?
+        } else {
+            gi::uninstall_claude_settings(&root, &state)?
+        });
+    }
+    if opencode {
+        said.push(if installing {
+            gi::install_opencode(&root)?
+        } else {
+            gi::uninstall_opencode(&root)?
+        });
+    }
+    for line in said {
+        println!("{line}");
+    }
+    Ok(0)
+}
+
+fn load_policy_quiet(repo: &Repo) -> Option<Policy> {
+    crate::workspace::load_policy(repo, None, None).ok()
+}
+
+/// `guard` never blocks work by accident: any problem is exit 1, which Claude Code shows but
+/// does not treat as a refusal.
+fn guard(cli: &Cli, args: &GuardArgs) -> u8 {
+    match guard_call(cli, args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("scopecheck guard: {e} (the tool call was not blocked)");
+            1
+        }
+    }
+}
+
+fn guard_call(cli: &Cli, args: &GuardArgs) -> Result<u8> {
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|source| {
+        Error::Io {
+            path: "standard input".into(),
+            source,
+        }
+    })?;
+    let event: serde_json::Value = serde_json::from_str(&input).map_err(|e| {
+        Error::Usage(format!(
+            "standard input is not a PreToolUse event as JSON ({e})"
+        ))
+    })?;
+    let tool = event
+        .get("tool_name")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| Error::Usage("the event has no `tool_name`".into()))?;
+    if !crate::guard::WRITE_TOOLS.contains(&tool) {
+        // Bash and other tools: their writes are caught at commit, push and CI
+        return Ok(0);
+    }
+    let paths =
+        crate::guard::target_paths(event.get("tool_input").unwrap_or(&serde_json::Value::Null));
+    if paths.is_empty() {
+        return Err(Error::Usage(format!(
+            "the `{tool}` call names no file in `tool_input`"
+        )));
+    }
+    let cwd = match event.get("cwd").and_then(serde_json::Value::as_str) {
+        Some(dir) => PathBuf::from(dir),
+        None => current_dir()?,
+    };
+    // the repository around the event's cwd (or its nearest ancestor that exists)
+    let existing = cwd
+        .ancestors()
+        .find(|d| d.is_dir())
+        .unwrap_or(&cwd)
+        .to_path_buf();
+    let repo = Repo::discover(&existing)?;
+    let policy = crate::workspace::load_policy(&repo, None, cli.config.as_deref())?;
+    let named = |name: &str, how: &str| {
+        policy.agent_index(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown agent `{name}` ({how}); {} defines no such agent",
+                policy.file
+            ))
+        })
+    };
+    let agent = match (
+        &args.agent,
+        std::env::var("SCOPECHECK_AGENT")
+            .ok()
+            .filter(|a| !a.is_empty()),
+    ) {
+        (Some(name), _) => Some(named(name, "given with --agent")?),
+        (None, Some(name)) => Some(named(&name, "from SCOPECHECK_AGENT")?),
+        (None, None) => crate::guard::event_agent(&policy, &event),
+    };
+    let decision = crate::guard::decide(&policy, agent, &repo.root()?, &cwd, &paths);
+    let (out, err, code) = crate::guard::answer(&decision, args.output);
+    print!("{out}");
+    eprint!("{err}");
+    Ok(code)
 }

@@ -15,6 +15,7 @@ pub mod commit_msg;
 pub mod error;
 pub mod git;
 pub mod github;
+pub mod guard;
 pub mod hooks;
 pub mod identity;
 pub mod patterns;
