@@ -835,3 +835,33 @@ fn github_sarif_and_markdown_formats() {
     );
     assert!(md.contains("| deny | `src/components/B.tsx` |"), "{md}");
 }
+
+#[test]
+fn the_demo_script_prints_the_report_the_readme_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("bash")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.sh"))
+        .arg(dir.path().join("demo"))
+        .arg("--color")
+        .arg("never")
+        .env("SCOPECHECK", assert_cmd::cargo::cargo_bin("scopecheck"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    // every line but the commit id (which depends on the clock) is in the README as printed
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        assert!(readme.contains(line), "README.md does not show `{line}`");
+    }
+    assert!(
+        text.contains("deny src/components/Button.tsx")
+            && text.contains("warn src/types/user.ts")
+            && text.contains("ok   src/server/users.ts"),
+        "{text}"
+    );
+}

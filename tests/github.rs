@@ -153,8 +153,8 @@ struct State {
     next_id: u64,
     requests: Vec<(String, String)>,
     violations: Vec<String>,
-    /// Statuses to answer with before serving normally (e.g. a 502).
-    fail_first: VecDeque<u16>,
+    /// Answers to give before serving normally: a status, and a `retry-after` if any.
+    fail_first: VecDeque<(u16, Option<&'static str>)>,
     /// Answer every write with 403, as for a fork's read-only token.
     read_only: bool,
     /// Every text GitHub was asked to show (bodies of comments and reviews).
@@ -193,8 +193,18 @@ impl Respond for FakeGitHub {
             st.bodies
                 .extend(texts.filter_map(Value::as_str).map(str::to_string));
         }
-        if let Some(status) = st.fail_first.pop_front() {
-            return ResponseTemplate::new(status).set_body_json(json!({"message": "Server Error"}));
+        if let Some((status, retry_after)) = st.fail_first.pop_front() {
+            let message = if status == 403 {
+                "You have exceeded a secondary rate limit."
+            } else {
+                "Server Error"
+            };
+            let mut answer =
+                ResponseTemplate::new(status).set_body_json(json!({ "message": message }));
+            if let Some(secs) = retry_after {
+                answer = answer.insert_header("retry-after", secs);
+            }
+            return answer;
         }
         if st.read_only && method != "GET" {
             return ResponseTemplate::new(403)
@@ -594,7 +604,7 @@ fn a_read_only_token_falls_back_to_annotations_and_the_step_summary() {
 #[test]
 fn a_502_is_retried() {
     let fx = Fixture::start(needs_corpus!());
-    fx.state().fail_first.push_back(502);
+    fx.state().fail_first.push_back((502, None));
     let (repo, base, head) = pr_repo();
     let event = pr_event(
         repo.path(),
@@ -901,4 +911,62 @@ fn a_shallow_checkout_fetches_the_history_it_needs() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_secondary_rate_limit_is_waited_out() {
+    let fx = Fixture::start(needs_corpus!());
+    fx.state().fail_first.push_back((403, Some("1")));
+    fx.state().fail_first.push_back((429, Some("0")));
+    let (repo, base, head) = pr_repo();
+    let event = pr_event(
+        repo.path(),
+        "pull_request.opened.json",
+        &base,
+        &head,
+        |_| {},
+    );
+    let started = std::time::Instant::now();
+    let (out, text) = review(&repo, &fx, &event, &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "retry-after was honoured"
+    );
+    let st = fx.state();
+    assert_eq!(
+        st.requests[0], st.requests[2],
+        "the same request, sent a third time"
+    );
+    assert_eq!(st.issue_comments.len(), 1, "and the run completed");
+}
+
+#[test]
+fn a_binary_gets_a_file_level_comment() {
+    let fx = Fixture::start(needs_corpus!());
+    let (repo, base, _) = pr_repo();
+    repo.write_bytes(
+        "src/components/logo.png",
+        &[0x89, b'P', b'N', b'G', 0, 1, 2, 3],
+    );
+    let head = repo.commit_as("backend-bot@example.com", "feat(api): a logo");
+    let event = pr_event(
+        repo.path(),
+        "pull_request.opened.json",
+        &base,
+        &head,
+        |_| {},
+    );
+    let (out, text) = review(&repo, &fx, &event, &[]);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let st = fx.state();
+    assert!(st.violations.is_empty(), "{:?}", st.violations);
+    let logo = st
+        .review_comments
+        .iter()
+        .find(|c| c["path"] == "src/components/logo.png")
+        .expect("a comment on the binary");
+    assert_eq!(logo["subject_type"], "file");
+    assert_eq!(logo["commit_id"], head);
+    assert!(logo.get("line").is_none());
 }

@@ -259,6 +259,45 @@ mod tests {
     }
 
     #[test]
+    fn copilot_and_gemini_agents_read_as_markdown() {
+        let text = "---\nname: docs-writer\ndescription: Docs\n---\n## Scope\n- `docs/`\n\n## Do not touch\n- `src/`\n";
+        for (path, format) in [
+            (".github/agents/docs-writer.agent.md", "copilot-agent"),
+            (".gemini/agents/docs-writer.md", "gemini-agent"),
+        ] {
+            let a = &import(path, text).unwrap()[0];
+            assert_eq!((a.name.as_str(), a.format), ("docs-writer", format));
+            assert_eq!(patterns(&a.owns), vec!["docs/"]);
+            assert_eq!(patterns(&a.forbids), vec!["src/"]);
+        }
+    }
+
+    #[test]
+    fn opencode_json_agents_inherit_the_top_level_permission() {
+        let text = r#"{
+  // comments and trailing commas, as opencode.jsonc allows
+  "permission": { "edit": { "*": "allow", "secrets/**": "deny", }, "bash": "ask" },
+  "agent": {
+    "build": { "mode": "primary" },
+    "docs": { "permission": { "edit": { "*": "deny", "docs/**": "allow" } } },
+  },
+}"#;
+        let agents = import("opencode.jsonc", text).unwrap();
+        let build = agents.iter().find(|a| a.name == "build").unwrap();
+        assert_eq!(build.format, "opencode-config");
+        assert_eq!(patterns(&build.owns), vec!["*"]);
+        assert_eq!(patterns(&build.forbids), vec!["secrets/**"]);
+        assert_eq!(build.forbids[0].line, 3);
+        let docs = agents.iter().find(|a| a.name == "docs").unwrap();
+        assert_eq!(patterns(&docs.owns), vec!["docs/**"]);
+        assert_eq!(docs.outside, Some("deny"));
+        assert!(
+            docs.forbids.is_empty(),
+            "its own edit map replaces the top-level one"
+        );
+    }
+
+    #[test]
     fn agents_md_ownership_table() {
         let text = "# Agents\n\n| Agent | Owns | Must not touch |\n|---|---|---|\n| frontend | `web/`, `*.css` | `api/` |\n| backend | `api/` | `web/` |\n";
         let agents = import("AGENTS.md", text).unwrap();

@@ -6,13 +6,18 @@ use serde_json::Value;
 
 use super::{ImportError, ImportedAgent, Kind};
 
-/// The 1-based line of the first occurrence of `needle` at or after `from` (1 when absent).
+/// The 1-based line of the first occurrence of `needle` at or after `from`, else anywhere
+/// (an inherited rule is written before the agent that inherits it), else `from`.
 pub(crate) fn line_of(text: &str, needle: &str, from: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
+    let find = |skip: usize| {
+        text.lines()
+            .enumerate()
+            .skip(skip)
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i + 1)
+    };
+    find(from.saturating_sub(1))
+        .or_else(|| find(0))
         .unwrap_or(from.max(1))
 }
 
