@@ -79,6 +79,18 @@ pub struct Hunk {
     pub new_lines: u32,
 }
 
+impl Hunk {
+    /// The line a comment on this hunk points at, and its side of the diff: the first new
+    /// line, or the first old line of a hunk that only deletes.
+    pub fn anchor(&self) -> (u32, &'static str) {
+        if self.new_lines > 0 {
+            (self.new_start, "RIGHT")
+        } else {
+            (self.old_start.max(1), "LEFT")
+        }
+    }
+}
+
 impl std::fmt::Display for Hunk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // As git prints it: a count of 1 is left out.

@@ -374,28 +374,10 @@ impl Repo {
     pub fn commits(&self, range: &Range, merges: bool) -> Result<Vec<Oid>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        match range {
-            Range::Since(rev) => {
-                walk.push(self.commit_of("HEAD")?.id())?;
-                walk.hide(self.commit_of(rev)?.id())?;
-            }
-            Range::Between(a, b) => {
-                walk.push(self.commit_of(b)?.id())?;
-                walk.hide(self.commit_of(a)?.id())?;
-            }
-            Range::FromMergeBase(a, b) => {
-                let (a, b) = (self.commit_of(a)?.id(), self.commit_of(b)?.id());
-                let base = self.repo.merge_base(a, b).map_err(|_| {
-                    Error::Git(format!(
-                        "{a} and {b} have no common ancestor, so `A...B` names no commits"
-                    ))
-                })?;
-                walk.push(b)?;
-                walk.hide(base)?;
-            }
-            Range::All => {
-                walk.push(self.commit_of("HEAD")?.id())?;
-            }
+        let (base, tip) = self.range_ends(range)?;
+        walk.push(Oid::from_str(&tip)?)?;
+        if let Some(base) = base {
+            walk.hide(Oid::from_str(&base)?)?;
         }
         let mut out = Vec::new();
         for oid in walk {

@@ -67,6 +67,32 @@ pub fn trailer_value(message: &str, key: &str) -> Option<String> {
         .next_back()
 }
 
+/// Who made `change`: `flag` and `env` first, then its message's trailer, its author (or, for
+/// uncommitted changes, `user.email`) and `branch`.
+pub fn resolve_change(
+    policy: &Policy,
+    change: &crate::change::Change,
+    flag: Option<&str>,
+    env: Option<&str>,
+    branch: Option<&str>,
+) -> Result<Identity> {
+    let context = match &change.id {
+        crate::change::ChangeId::Commit(id) => format!("commit {}", &id[..id.len().min(10)]),
+        other => other.as_report_id().to_lowercase() + " changes",
+    };
+    resolve(
+        policy,
+        &Clues {
+            flag,
+            env,
+            message: change.message.as_deref(),
+            email: change.author_email.as_deref(),
+            branch,
+            context: &context,
+        },
+    )
+}
+
 pub fn resolve(policy: &Policy, clues: &Clues<'_>) -> Result<Identity> {
     let named = |name: &str, how: &str, source: AgentSource| -> Result<Identity> {
         match policy.agent_index(name.trim()) {

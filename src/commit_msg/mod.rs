@@ -152,7 +152,7 @@ impl Linter {
                 ));
             }
             if setting.name.ends_with("-case") {
-                for case in rules_value_strings(&setting.value) {
+                for case in rules::strings(setting.value.as_ref()) {
                     if !rules::CASES.contains(&case.as_str()) {
                         return Err(Error::from(FileError::new(
                             &setting.source.file,
@@ -289,17 +289,6 @@ impl Linter {
             }
         }
         problems
-    }
-}
-
-fn rules_value_strings(value: &Option<Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        Some(Value::String(s)) => vec![s.clone()],
-        _ => Vec::new(),
     }
 }
 

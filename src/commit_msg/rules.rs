@@ -152,7 +152,7 @@ fn number(value: Option<&Value>) -> usize {
     value.and_then(Value::as_u64).unwrap_or(0) as usize
 }
 
-fn strings(value: Option<&Value>) -> Vec<String> {
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::Array(items)) => items
             .iter()

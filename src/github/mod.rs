@@ -23,7 +23,7 @@ use crate::check::{judge_change, judge_file, ChangeFindings, Report};
 use crate::commit_msg::{Linter, MessageReport};
 use crate::error::{Error, Result};
 use crate::git::{DiffSettings, Range, Repo};
-use crate::identity::{self, AgentSource, Clues};
+use crate::identity::{self, AgentSource};
 use crate::patterns::MatchScratch;
 use crate::policy::Policy;
 use crate::report;
@@ -138,7 +138,7 @@ struct CommitView {
 fn judge_commits(
     repo: &Repo,
     policy: &Policy,
-    range: &Range,
+    oids: Vec<git2::Oid>,
     branch: Option<&str>,
 ) -> Result<CommitView> {
     let linter = Linter::from_style(&policy.commit_style)?;
@@ -149,20 +149,11 @@ fn judge_commits(
         touched: BTreeMap::new(),
         changed_by: BTreeMap::new(),
     };
-    for oid in repo.commits(range, false)? {
+    for oid in oids {
         let change = repo.commit_change(oid, DiffSettings::default())?;
         let id = oid.to_string();
-        let identity = identity::resolve(
-            policy,
-            &Clues {
-                env: env_agent.as_deref(),
-                message: change.message.as_deref(),
-                email: change.author_email.as_deref(),
-                branch,
-                context: &format!("commit {}", &id[..10]),
-                ..Clues::default()
-            },
-        )?;
+        let identity =
+            identity::resolve_change(policy, &change, None, env_agent.as_deref(), branch)?;
         for file in &change.files {
             for path in std::iter::once(&file.path).chain(file.old_path.as_ref()) {
                 view.touched
@@ -294,12 +285,11 @@ fn pull_request(options: &Options, repo: &mut Repo, event: &Value) -> Result<u8>
 
     // The base's policy: a pull request cannot loosen its own rules.
     let policy = crate::workspace::load_policy(repo, Some(base_sha), options.config.as_deref())?;
-    let view = judge_commits(
-        repo,
-        &policy,
+    let oids = repo.commits(
         &Range::FromMergeBase(base_sha.into(), head_sha.into()),
-        head_ref,
+        false,
     )?;
+    let view = judge_commits(repo, &policy, oids, head_ref)?;
     let net_change = repo.net_change(&merge_base, head_sha, DiffSettings::default())?;
     let strict = options.fail_on == FailOn::Warn;
     let net = Report::new(judge_net(&policy, &net_change, &view.touched), strict);
@@ -634,33 +624,16 @@ fn push(options: &Options, repo: &mut Repo, event: &Value) -> Result<u8> {
     let repo: &Repo = repo;
     let policy = crate::workspace::load_policy(repo, Some(after), options.config.as_deref())?;
     let branch = str_at(event, "/ref").and_then(|r| r.strip_prefix("refs/heads/"));
-    let range = if zero(before) || !repo.has_commit(before) {
-        // a new branch: what no remote-tracking ref has
-        let oids = repo.commits_to_push(after, None)?;
-        let mut commits = Vec::new();
-        let env_agent = env("SCOPECHECK_AGENT");
-        for oid in oids {
-            let change = repo.commit_change(oid, DiffSettings::default())?;
-            let id = oid.to_string();
-            let identity = identity::resolve(
-                &policy,
-                &Clues {
-                    env: env_agent.as_deref(),
-                    message: change.message.as_deref(),
-                    email: change.author_email.as_deref(),
-                    branch,
-                    context: &format!("commit {}", &id[..10]),
-                    ..Clues::default()
-                },
-            )?;
-            commits.push(judge_change(&policy, &change, identity));
-        }
-        let report = Report::new(commits, options.fail_on == FailOn::Warn);
-        return finish_push(options, &report);
+    // a new branch: what no remote-tracking ref has; else what the push moved over
+    let oids = if zero(before) || !repo.has_commit(before) {
+        repo.commits_to_push(after, None)?
     } else {
-        Range::Between(before.to_string(), after.to_string())
+        repo.commits(
+            &Range::Between(before.to_string(), after.to_string()),
+            false,
+        )?
     };
-    let view = judge_commits(repo, &policy, &range, branch)?;
+    let view = judge_commits(repo, &policy, oids, branch)?;
     let report = Report::new(view.commits, options.fail_on == FailOn::Warn);
     finish_push(options, &report)
 }

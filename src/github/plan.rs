@@ -102,11 +102,7 @@ pub fn comments(net: &Report) -> Vec<PlannedComment> {
                     continue;
                 }
                 for (i, hunk) in file.hunks.iter().enumerate() {
-                    let (line, side) = if hunk.new_lines > 0 {
-                        (hunk.new_start, "RIGHT")
-                    } else {
-                        (hunk.old_start.max(1), "LEFT")
-                    };
+                    let (line, side) = hunk.anchor();
                     let fp = fnv(&format!("{key}|{i}"));
                     out.push(PlannedComment {
                         path: file.path.clone(),

@@ -27,17 +27,7 @@ pub fn render(report: &Report) -> String {
                 } else {
                     "warning"
                 };
-                let line = file
-                    .hunks
-                    .first()
-                    .map(|h| {
-                        if h.new_lines > 0 {
-                            h.new_start
-                        } else {
-                            h.old_start.max(1)
-                        }
-                    })
-                    .unwrap_or(1);
+                let line = file.hunks.first().map(|h| h.anchor().0).unwrap_or(1);
                 let why = super::markdown::why(change, file).replace('`', "");
                 let _ = writeln!(
                     out,

@@ -40,17 +40,7 @@ pub fn render(report: &Report) -> String {
     let mut results = Vec::new();
     for change in &report.commits {
         for file in change.files.iter().filter(|f| f.verdict != Verdict::Ok) {
-            let line = file
-                .hunks
-                .first()
-                .map(|h| {
-                    if h.new_lines > 0 {
-                        h.new_start
-                    } else {
-                        h.old_start.max(1)
-                    }
-                })
-                .unwrap_or(1);
+            let line = file.hunks.first().map(|h| h.anchor().0).unwrap_or(1);
             results.push(json!({
                 "ruleId": rule_id(file.reason),
                 "level": if file.verdict == Verdict::Deny { "error" } else { "warning" },
