@@ -19,6 +19,8 @@ pub enum AgentSource {
     Trailer,
     Email,
     Branch,
+    /// In a pull request's net change: the agents whose commits touched the file.
+    Commits,
     None,
 }
 
@@ -30,6 +32,7 @@ impl AgentSource {
             AgentSource::Trailer => "trailer",
             AgentSource::Email => "email",
             AgentSource::Branch => "branch",
+            AgentSource::Commits => "commits",
             AgentSource::None => "none",
         }
     }

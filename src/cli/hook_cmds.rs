@@ -407,6 +407,7 @@ pub(super) fn load_policy_quiet(repo: &Repo) -> Option<Policy> {
 /// `guard` never blocks work by accident: any problem is exit 1, which Claude Code shows but
 /// does not treat as a refusal.
 pub(super) fn guard(cli: &Cli, args: &GuardArgs) -> u8 {
+    PANIC_EXIT.store(1, std::sync::atomic::Ordering::SeqCst);
     match guard_call(cli, args) {
         Ok(code) => code,
         Err(e) => {

@@ -311,7 +311,11 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A bug must still end in one clear line and exit 2, never a backtrace.
+/// The exit code a bug ends with: 2, except under `guard`, where 2 would block the agent's
+/// tool call and a bug must never do that (1 is shown, not obeyed).
+static PANIC_EXIT: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(2);
+
+/// A bug must still end in one clear line, never a backtrace.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let place = info
@@ -325,7 +329,7 @@ fn install_panic_hook() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown cause".into());
         eprintln!("error: internal error in scopecheck{place}: {what}; please report it");
-        std::process::exit(2);
+        std::process::exit(PANIC_EXIT.load(std::sync::atomic::Ordering::SeqCst));
     }));
 }
 

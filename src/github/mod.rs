@@ -211,7 +211,7 @@ fn judge_net(
             id: net.id.as_report_id().to_string(),
             agent: agent.map(|i| policy.agents[i].name.clone()),
             agent_source: if agent.is_some() {
-                AgentSource::Trailer
+                AgentSource::Commits
             } else {
                 AgentSource::None
             },
