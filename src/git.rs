@@ -156,6 +156,24 @@ impl Repo {
         }
     }
 
+    /// A file as `tree` has it, as text (invalid UTF-8 replaced); `None` when it has no such file.
+    pub fn read_text(&self, tree: &Tree<'_>, path: &str) -> Result<Option<String>> {
+        Ok(self
+            .read_in_tree(tree, path)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// The character git starts comment lines of a commit message with (`core.commentChar`;
+    /// `auto` and unset mean `#`).
+    pub fn comment_char(&self) -> char {
+        self.repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.commentChar").ok())
+            .and_then(|s| s.chars().next().filter(|_| s != "auto"))
+            .unwrap_or('#')
+    }
+
     /// The index against HEAD (against the empty tree on an unborn branch).
     pub fn staged(&self, settings: DiffSettings) -> Result<Change> {
         let base = self.head_or_empty_tree()?;

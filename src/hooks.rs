@@ -41,7 +41,7 @@ const CHAINED_SUFFIX: &str = ".scopecheck-chained";
 /// tried when that is gone); `chained` runs the hook that was there before, first.
 pub fn script(hook: HookName, binary: &Path, chained: bool) -> String {
     let name = hook.file_name();
-    let quoted = shell_quote(&binary.to_string_lossy());
+    let quoted = shell_word(&binary.to_string_lossy());
     let mut s = format!(
         "#!/bin/sh\n\
          {MARKER}: {name}. Written by `scopecheck install`; `scopecheck uninstall` removes it\n\
@@ -74,8 +74,16 @@ pub fn script(hook: HookName, binary: &Path, chained: bool) -> String {
     s
 }
 
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+/// `s` as one POSIX shell word: as is when that is safe, else single-quoted.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn is_ours(path: &Path) -> bool {

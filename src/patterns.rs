@@ -120,17 +120,6 @@ impl ListMatches {
 }
 
 impl PatternSet {
-    /// An empty set (no lists); matches nothing.
-    pub fn empty() -> Self {
-        PatternSetBuilder::new()
-            .build()
-            .expect("an empty glob set always compiles")
-    }
-
-    pub fn list_count(&self) -> usize {
-        self.lists
-    }
-
     /// Matches a repository-relative path (`/`-separated, as git stores it) against every list.
     pub fn matches(&self, path: &str) -> ListMatches {
         self.matches_with(path, &mut MatchScratch::default())

@@ -522,16 +522,10 @@ fn import_agent(
             ),
         ))
     })?;
-    let key = |n: &str| {
-        n.to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
     let index = if agents.len() == 1 {
         0
     } else {
-        agents.iter().position(|a| key(&a.name) == key(name)).ok_or_else(|| {
+        agents.iter().position(|a| crate::agents::same_name(&a.name, name)).ok_or_else(|| {
             let names: Vec<String> = agents.iter().map(|a| format!("`{}`", a.name)).collect();
             err(
                 &from.referenced,

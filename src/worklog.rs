@@ -600,6 +600,83 @@ pub fn verify(
     out
 }
 
+/// One agent's log in a range: the entries added, edited or removed, and (verified) where
+/// they disagree with the agent's change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogReport {
+    pub agent: String,
+    pub file: String,
+    pub entries: Vec<ChangedEntry>,
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// What `worklog --format json` prints (version 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorklogReport {
+    pub version: u32,
+    pub ok: bool,
+    pub verified: bool,
+    pub logs: Vec<LogReport>,
+}
+
+impl WorklogReport {
+    pub fn new(logs: Vec<LogReport>, verified: bool) -> WorklogReport {
+        let ok = logs.iter().all(|l| l.mismatches.is_empty());
+        WorklogReport {
+            version: 1,
+            ok,
+            verified,
+            logs,
+        }
+    }
+}
+
+/// The two versions of a file at the ends of a range (empty where it does not exist), and
+/// whether a path exists at the end.
+pub trait LogVersions {
+    fn before(&self, path: &str) -> crate::error::Result<String>;
+    fn after(&self, path: &str) -> crate::error::Result<String>;
+    fn exists_after(&self, path: &str) -> bool;
+}
+
+/// Each agent's log with a `worklog:`: its changed entries, and with `verify` how they match
+/// `changed_by` (the paths each agent, by index, changed in the range).
+pub fn review_logs(
+    policy: &crate::policy::Policy,
+    versions: &dyn LogVersions,
+    changed_by: &std::collections::BTreeMap<usize, BTreeSet<String>>,
+    verify: bool,
+) -> crate::error::Result<Vec<LogReport>> {
+    let none = BTreeSet::new();
+    let mut logs = Vec::new();
+    for (i, agent) in policy.agents.iter().enumerate() {
+        let Some(file) = agent.worklog.as_deref().map(|w| w.trim_start_matches("./")) else {
+            continue;
+        };
+        let entries = compare(&versions.before(file)?, &versions.after(file)?);
+        let mismatches = if verify {
+            let exists = |p: &str| versions.exists_after(p);
+            self::verify(
+                &agent.name,
+                file,
+                &entries,
+                changed_by.get(&i).unwrap_or(&none),
+                &exists,
+                policy.require_worklog_entry,
+            )
+        } else {
+            Vec::new()
+        };
+        logs.push(LogReport {
+            agent: agent.name.clone(),
+            file: file.to_string(),
+            entries,
+            mismatches,
+        });
+    }
+    Ok(logs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -558,7 +558,7 @@ fn a_fixing_push_clears_the_check_and_dismisses_the_review() {
     let summary = st.issue_comments[0]["body"].as_str().unwrap();
     assert!(summary.contains("Every denial is cleared"), "{summary}");
     assert!(
-        summary.contains("every file is inside its agent's scope") || summary.contains("0 deny"),
+        summary.contains("✅ **every file is inside its agent's scope** — the pull request's net change, 3 files: 2 ok, 1 warn, 0 deny"),
         "{summary}"
     );
 }

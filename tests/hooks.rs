@@ -187,8 +187,14 @@ fn a_no_verify_commit_is_refused_at_push_and_a_clean_push_goes_through() {
         !stderr(&out).contains("fine.rs"),
         "already pushed commits are not judged again"
     );
-    // deleting a remote branch judges nothing
-    let out = repo.git_env(&["push", "origin", "--delete", "main"], &[]);
+    // deleting a remote branch judges nothing, even one whose commits would be refused
+    repo.git_env(&["push", "-q", "--no-verify", "origin", "feature"], &[]);
+    let out = repo.git_env(&["push", "origin", "--delete", "feature"], &[]);
+    assert!(
+        out.status.success(),
+        "the deletion goes through: {}",
+        stderr(&out)
+    );
     assert!(!stderr(&out).contains("scopecheck:"), "{}", stderr(&out));
 }
 

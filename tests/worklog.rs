@@ -134,8 +134,7 @@ fn edited_and_removed_entries_are_found_and_removal_is_a_finding() {
     assert_eq!(out.status.code(), Some(1));
     let human = stdout(&repo.run(&["worklog", &second]));
     assert!(
-        human.contains("removed Set up server")
-            || human.contains("removed 2026-11-20 09:00 — Set up server"),
+        human.contains("  removed 2026-11-20 09:00 — Set up server (line 3)\n"),
         "{human}"
     );
     assert!(human.contains("a work log only grows"), "{human}");

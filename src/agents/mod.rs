@@ -116,6 +116,18 @@ pub(crate) enum Kind {
     Shared,
 }
 
+/// Whether two agent names are the same agent: `Backend Agent`, `backend-agent` and
+/// `backend_agent` are one name (case and punctuation ignored).
+pub fn same_name(a: &str, b: &str) -> bool {
+    let key = |n: &str| {
+        n.to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    key(a) == key(b)
+}
+
 /// Why a file could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {

@@ -41,7 +41,7 @@ pub(super) fn import(cli: &Cli, args: &ImportArgs) -> Result<u8> {
     Ok(0)
 }
 
-pub(super) fn init(cli: &Cli, args: &InitArgs) -> Result<u8> {
+pub(super) fn init(args: &InitArgs) -> Result<u8> {
     let repo = Repo::discover(&current_dir()?)?;
     let root = repo.root()?;
     if let Some(existing) = crate::policy::POLICY_FILE_NAMES
@@ -126,13 +126,17 @@ pub(super) fn init(cli: &Cli, args: &InitArgs) -> Result<u8> {
         yaml = yaml.replace("agents:\n", "agents: {}\n");
     }
     yaml.push_str("protected: [scopecheck.yml]   # no agent may change the policy itself\n");
+    // What init writes must load: check the text first, so a failure leaves no file behind.
+    Policy::parse(
+        &yaml,
+        "scopecheck.yml",
+        &WorktreeFiles { root: root.clone() },
+    )?;
     let target = root.join("scopecheck.yml");
     std::fs::write(&target, &yaml).map_err(|source| Error::Io {
         path: target.display().to_string(),
         source,
     })?;
-    // What init wrote must load; if it does not, say so now rather than at the first commit.
-    Policy::discover(&WorktreeFiles { root: root.clone() }, cli.config.as_deref())?;
     println!("wrote scopecheck.yml");
     if summary.is_empty() {
         println!(

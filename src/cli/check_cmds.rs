@@ -135,12 +135,7 @@ pub(super) fn lint_msg(cli: &Cli, args: &LintMsgArgs) -> Result<u8> {
             })?
         };
         // What git will record: comments and the scissors part stripped.
-        let comment_char = repo
-            .as_ref()
-            .and_then(|r| r.git2().config().ok())
-            .and_then(|c| c.get_string("core.commentChar").ok())
-            .and_then(|s| s.chars().next().filter(|_| s != "auto"))
-            .unwrap_or('#');
+        let comment_char = repo.as_ref().map(Repo::comment_char).unwrap_or('#');
         let message = strip_git_comments(&raw, comment_char);
         let email = repo.as_ref().and_then(Repo::user_email);
         let context = if file == "-" {
@@ -234,115 +229,88 @@ pub(super) fn worklog(cli: &Cli, args: &WorklogArgs) -> Result<u8> {
     let root = repo.root()?;
     let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
     let branch = repo.current_branch();
-    // The two versions of each log, and the files each agent changed.
-    let mut changed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-    let (old_tree, new_tree) = match &args.range {
+    // The changes of the range (or the uncommitted one), and the trees at its two ends.
+    let (changes, old_tree, new_tree) = match &args.range {
         None => {
             let head = repo.git2().head().ok().and_then(|h| h.peel_to_tree().ok());
-            let change = repo.uncommitted(DiffSettings::default())?;
-            let identity = identity::resolve_change(
-                &policy,
-                &change,
-                args.agent.as_deref(),
-                env_agent.as_deref(),
-                branch.as_deref(),
-            )?;
-            if let Some(agent) = identity.agent {
-                changed
-                    .entry(agent)
-                    .or_default()
-                    .extend(change.files.iter().map(|f| f.path.clone()));
-            }
-            (head, None)
+            (vec![repo.uncommitted(DiffSettings::default())?], head, None)
         }
         Some(spec) => {
             let range = Range::parse(spec);
             let (base, tip) = repo.range_ends(&range)?;
+            let mut changes = Vec::new();
             for oid in repo.commits(&range, false)? {
-                let change = repo.commit_change(oid, DiffSettings::default())?;
-                let identity = identity::resolve_change(
-                    &policy,
-                    &change,
-                    args.agent.as_deref(),
-                    env_agent.as_deref(),
-                    branch.as_deref(),
-                )?;
-                if let Some(agent) = identity.agent {
-                    changed
-                        .entry(agent)
-                        .or_default()
-                        .extend(change.files.iter().map(|f| f.path.clone()));
-                }
+                changes.push(repo.commit_change(oid, DiffSettings::default())?);
             }
             let base = match base {
                 Some(b) => Some(repo.tree_at(&b)?),
                 None => None,
             };
-            (base, Some(repo.tree_at(&tip)?))
+            (changes, base, Some(repo.tree_at(&tip)?))
         }
     };
-    let read_old = |path: &str| -> Result<String> {
-        Ok(match &old_tree {
-            Some(tree) => repo
-                .read_in_tree(tree, path)?
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default(),
-            None => String::new(),
-        })
-    };
-    let read_new = |path: &str| -> Result<Option<String>> {
-        Ok(match &new_tree {
-            Some(tree) => repo
-                .read_in_tree(tree, path)?
-                .map(|b| String::from_utf8_lossy(&b).into_owned()),
-            None => std::fs::read(root.join(path))
-                .ok()
-                .map(|b| String::from_utf8_lossy(&b).into_owned()),
-        })
-    };
-    let exists = |path: &str| -> bool {
-        match &new_tree {
-            Some(tree) => tree.get_path(Path::new(path.trim_end_matches('/'))).is_ok(),
-            None => root.join(path).exists(),
+    // What each agent changed, each change attributed as `diff` attributes it.
+    let mut changed: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for change in &changes {
+        let identity = identity::resolve_change(
+            &policy,
+            change,
+            args.agent.as_deref(),
+            env_agent.as_deref(),
+            branch.as_deref(),
+        )?;
+        if let Some(agent) = identity.agent {
+            changed
+                .entry(agent)
+                .or_default()
+                .extend(change.files.iter().map(|f| f.path.clone()));
         }
-    };
-    let mut reports = Vec::new();
-    for (agent_index, log_path) in logs {
-        let agent = &policy.agents[agent_index];
-        let old = read_old(&log_path)?;
-        let new = read_new(&log_path)?.unwrap_or_default();
-        let entries = crate::worklog::compare(&old, &new);
-        let mismatches = if args.verify {
-            let none = BTreeSet::new();
-            crate::worklog::verify(
-                &agent.name,
-                &log_path,
-                &entries,
-                changed.get(&agent_index).unwrap_or(&none),
-                &exists,
-                policy.require_worklog_entry,
-            )
-        } else {
-            Vec::new()
-        };
-        reports.push(report::worklog::LogReport {
-            agent: agent.name.clone(),
-            file: log_path,
-            entries,
-            mismatches,
-        });
     }
-    let ok = reports.iter().all(|r| r.mismatches.is_empty());
-    let report = report::worklog::WorklogReport {
-        version: 1,
-        ok,
-        verified: args.verify,
-        logs: reports,
+    let versions = RangeVersions {
+        repo: &repo,
+        root: &root,
+        before: old_tree,
+        after: new_tree,
     };
+    let logs = crate::worklog::review_logs(&policy, &versions, &changed, args.verify)?;
+    let report = crate::worklog::WorklogReport::new(logs, args.verify);
+    let ok = report.ok;
     print_out(&match format {
         Format::Json => report::worklog::json(&report),
         Format::Markdown => report::worklog::markdown(&report),
         _ => report::worklog::human(&report),
     })?;
     Ok(if ok { 0 } else { 1 })
+}
+
+/// A log's two versions: in two trees, or in a tree and the work tree.
+struct RangeVersions<'r> {
+    repo: &'r Repo,
+    root: &'r Path,
+    before: Option<git2::Tree<'r>>,
+    /// `None`: the work tree.
+    after: Option<git2::Tree<'r>>,
+}
+
+impl crate::worklog::LogVersions for RangeVersions<'_> {
+    fn before(&self, path: &str) -> Result<String> {
+        Ok(match &self.before {
+            Some(tree) => self.repo.read_text(tree, path)?.unwrap_or_default(),
+            None => String::new(),
+        })
+    }
+    fn after(&self, path: &str) -> Result<String> {
+        Ok(match &self.after {
+            Some(tree) => self.repo.read_text(tree, path)?.unwrap_or_default(),
+            None => std::fs::read(self.root.join(path))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default(),
+        })
+    }
+    fn exists_after(&self, path: &str) -> bool {
+        match &self.after {
+            Some(tree) => tree.get_path(Path::new(path.trim_end_matches('/'))).is_ok(),
+            None => self.root.join(path).exists(),
+        }
+    }
 }

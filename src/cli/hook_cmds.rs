@@ -62,7 +62,7 @@ pub(super) fn explain_rejection(
                 .iter()
                 .flat_map(|c| c.files.iter())
                 .filter(|f| f.verdict == crate::check::Verdict::Deny)
-                .map(|f| shell_word(&f.path))
+                .map(|f| hooks::shell_word(&f.path))
                 .collect();
             out.push_str(&format!(
                 "  - leave them out of this commit: git restore --staged -- {}\n",
@@ -94,25 +94,14 @@ pub(super) fn explain_rejection(
     out
 }
 
-/// A path as one shell word.
-pub(super) fn shell_word(path: &str) -> String {
-    if path
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+@".contains(c))
-    {
-        path.to_string()
-    } else {
-        format!("'{}'", path.replace('\'', "'\\''"))
-    }
-}
-
 /// Prints a hook's verdict to stderr (git shows it) and gives its exit code.
 pub(super) fn hook_verdict(
+    cli: &Cli,
     scopes: &[ChangeFindings],
     messages: &[MessageReport],
     pushing: bool,
 ) -> Result<u8> {
-    let styled = color_enabled(ColorWhen::Auto, &std::io::stderr());
+    let styled = color_enabled(cli.color, &std::io::stderr());
     let denied = scopes
         .iter()
         .flat_map(|c| &c.files)
@@ -157,7 +146,7 @@ pub(super) fn hook_pre_commit(cli: &Cli) -> Result<u8> {
         return Ok(0);
     }
     let change = repo.staged(DiffSettings::default())?;
-    hook_verdict(&[judge_change(&policy, &change, identity)], &[], false)
+    hook_verdict(cli, &[judge_change(&policy, &change, identity)], &[], false)
 }
 
 pub(super) fn hook_commit_msg(cli: &Cli, file: &Path) -> Result<u8> {
@@ -171,17 +160,10 @@ pub(super) fn hook_commit_msg(cli: &Cli, file: &Path) -> Result<u8> {
         path: file.display().to_string(),
         source,
     })?;
-    let comment_char = repo
-        .git2()
-        .config()
-        .ok()
-        .and_then(|c| c.get_string("core.commentChar").ok())
-        .and_then(|s| s.chars().next().filter(|_| s != "auto"))
-        .unwrap_or('#');
-    let message = strip_git_comments(&raw, comment_char);
+    let message = strip_git_comments(&raw, repo.comment_char());
     let Some(policy) = policy else {
         let report = Linter::conventional().lint(&message, None);
-        return hook_verdict(&[], &[report], false);
+        return hook_verdict(cli, &[], &[report], false);
     };
     let env_agent = std::env::var("SCOPECHECK_AGENT").ok();
     let email = repo.user_email();
@@ -209,7 +191,7 @@ pub(super) fn hook_commit_msg(cli: &Cli, file: &Path) -> Result<u8> {
     } else {
         Vec::new()
     };
-    hook_verdict(&scopes, &[lint], false)
+    hook_verdict(cli, &scopes, &[lint], false)
 }
 
 /// The updates of this push: pre-commit's variables when it runs us, else git's stdin lines.
@@ -277,7 +259,7 @@ pub(super) fn hook_pre_push(cli: &Cli, _remote: Option<&str>) -> Result<u8> {
             scopes.push(judge_change(&policy, &change, identity));
         }
     }
-    hook_verdict(&scopes, &messages, true)
+    hook_verdict(cli, &scopes, &messages, true)
 }
 
 pub(super) fn install(args: &InstallArgs) -> Result<u8> {

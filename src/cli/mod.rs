@@ -355,7 +355,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Install(args) => install(args),
         Command::Guard(args) => Ok(guard(&cli, args)),
         Command::Import(args) => import(&cli, args),
-        Command::Init(args) => init(&cli, args),
+        Command::Init(args) => init(args),
         Command::Agents => agents(&cli),
         Command::Worklog(args) => worklog(&cli, args),
         Command::Github(GithubCommand::Review(args)) => {

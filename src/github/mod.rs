@@ -399,7 +399,29 @@ fn pull_request(options: &Options, repo: &mut Repo, event: &Value) -> Result<u8>
     }
 }
 
-/// The work-log section: entries the pull request adds, verified against each agent's commits.
+/// Two commits' versions of a log.
+struct TreeVersions<'r> {
+    repo: &'r Repo,
+    base: git2::Tree<'r>,
+    head: git2::Tree<'r>,
+}
+
+impl crate::worklog::LogVersions for TreeVersions<'_> {
+    fn before(&self, path: &str) -> Result<String> {
+        Ok(self.repo.read_text(&self.base, path)?.unwrap_or_default())
+    }
+    fn after(&self, path: &str) -> Result<String> {
+        Ok(self.repo.read_text(&self.head, path)?.unwrap_or_default())
+    }
+    fn exists_after(&self, path: &str) -> bool {
+        self.head
+            .get_path(Path::new(path.trim_end_matches('/')))
+            .is_ok()
+    }
+}
+
+/// The work-log section: entries the pull request adds, verified against each agent's
+/// commits; agents whose log and files the pull request leaves alone are not mentioned.
 fn worklog_markdown(
     repo: &Repo,
     policy: &Policy,
@@ -407,54 +429,25 @@ fn worklog_markdown(
     head: &str,
     changed_by: &BTreeMap<usize, BTreeSet<String>>,
 ) -> Result<Option<String>> {
-    let (base_tree, head_tree) = (repo.tree_at(base)?, repo.tree_at(head)?);
-    let mut logs = Vec::new();
-    for (i, agent) in policy.agents.iter().enumerate() {
-        let Some(log) = agent.worklog.as_deref().map(|w| w.trim_start_matches("./")) else {
-            continue;
-        };
-        let read = |tree: &git2::Tree<'_>| -> Result<String> {
-            Ok(repo
-                .read_in_tree(tree, log)?
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default())
-        };
-        let entries = crate::worklog::compare(&read(&base_tree)?, &read(&head_tree)?);
-        let none = BTreeSet::new();
-        let exists = |p: &str| {
-            head_tree
-                .get_path(Path::new(p.trim_end_matches('/')))
-                .is_ok()
-        };
-        let mismatches = crate::worklog::verify(
-            &agent.name,
-            log,
-            &entries,
-            changed_by.get(&i).unwrap_or(&none),
-            &exists,
-            policy.require_worklog_entry,
-        );
-        if entries.is_empty() && mismatches.is_empty() && !changed_by.contains_key(&i) {
-            continue;
-        }
-        logs.push(report::worklog::LogReport {
-            agent: agent.name.clone(),
-            file: log.to_string(),
-            entries,
-            mismatches,
-        });
-    }
+    let versions = TreeVersions {
+        repo,
+        base: repo.tree_at(base)?,
+        head: repo.tree_at(head)?,
+    };
+    let logs: Vec<_> = crate::worklog::review_logs(policy, &versions, changed_by, true)?
+        .into_iter()
+        .filter(|log| {
+            let agent = policy.agent_index(&log.agent);
+            !log.entries.is_empty()
+                || !log.mismatches.is_empty()
+                || agent.is_some_and(|i| changed_by.contains_key(&i))
+        })
+        .collect();
     if logs.is_empty() {
         return Ok(None);
     }
-    let ok = logs.iter().all(|l| l.mismatches.is_empty());
     Ok(Some(report::worklog::markdown(
-        &report::worklog::WorklogReport {
-            version: 1,
-            ok,
-            verified: true,
-            logs,
-        },
+        &crate::worklog::WorklogReport::new(logs, true),
     )))
 }
 

@@ -124,12 +124,6 @@ pub fn repo_relative(root: &Path, cwd: &Path, path: &str) -> Result<String, Path
 /// The agent the event names (`agent_type`, `agent_id`, `subagent_type`, `agent`), matched to
 /// a policy agent by name, ignoring case and punctuation.
 pub fn event_agent(policy: &Policy, event: &Value) -> Option<usize> {
-    let key = |n: &str| {
-        n.to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
     [
         "agent_type",
         "subagent_type",
@@ -139,7 +133,12 @@ pub fn event_agent(policy: &Policy, event: &Value) -> Option<usize> {
     ]
     .iter()
     .filter_map(|k| event.get(*k).and_then(Value::as_str))
-    .find_map(|name| policy.agents.iter().position(|a| key(&a.name) == key(name)))
+    .find_map(|name| {
+        policy
+            .agents
+            .iter()
+            .position(|a| crate::agents::same_name(&a.name, name))
+    })
 }
 
 /// The decision on one tool call.

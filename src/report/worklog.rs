@@ -4,27 +4,8 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
-
 use crate::report::escape::{code_span, markdown_text};
-use crate::worklog::{ChangedEntry, EntryChange, Mismatch};
-
-/// One agent's log in a range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogReport {
-    pub agent: String,
-    pub file: String,
-    pub entries: Vec<ChangedEntry>,
-    pub mismatches: Vec<Mismatch>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WorklogReport {
-    pub version: u32,
-    pub ok: bool,
-    pub verified: bool,
-    pub logs: Vec<LogReport>,
-}
+use crate::worklog::{EntryChange, WorklogReport};
 
 fn change_word(c: EntryChange) -> &'static str {
     match c {
